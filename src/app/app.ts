@@ -1,0 +1,159 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from '../platform/clock.js';
+import { InMemoryBus, type EventBus } from '../platform/bus.js';
+import { openDatabase, type DatabaseHandle } from '../platform/db/database.js';
+import { migrateToLatest } from '../platform/db/migrate.js';
+import { cryptoIds, type IdSource } from '../platform/ids.js';
+import { createLogger, type Logger } from '../platform/logger.js';
+import { createMetrics, type Metrics } from '../platform/metrics.js';
+import type { ScryptCost } from '../platform/passwords.js';
+import type { ServeConfig } from '../config/config.js';
+import { createApiServer } from '../api/server.js';
+import { registerOpsRoutes } from '../api/ops-routes.js';
+import { AccountsService, DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
+import { SitesService, registerSiteRoutes } from '../modules/sites/index.js';
+import { StationsService, StationsStore, checkStationId, registerStationRoutes } from '../modules/stations/index.js';
+import { OcppGateway } from '../ocpp/gateway/gateway.js';
+import { createDispatcher } from '../ocpp/dispatch.js';
+import { versionLabel } from '../ocpp/rpc/versions.js';
+import { migrations, moduleDb, type Database } from './database.js';
+import type { AccountsTables } from '../modules/accounts/index.js';
+import type { SitesTables } from '../modules/sites/index.js';
+import type { StationsTables } from '../modules/stations/index.js';
+
+export interface AppOptions {
+  clock?: Clock;
+  ids?: IdSource;
+  logger?: Logger;
+  /** Tests: an in-memory PGlite instead of the data directory. */
+  memoryDatabase?: boolean;
+  /** Tests: a cheaper scrypt so suites that register many stations stay fast. */
+  passwordCost?: ScryptCost;
+  /** Where the first-start admin token is shown; stdout by default. */
+  announce?: (line: string) => void;
+}
+
+export interface AmplineApp {
+  port: number;
+  baseUrl: string;
+  ocppUrl: string;
+  /** Set when this start generated the bootstrap admin token (it is printed once). */
+  generatedAdminToken: string | undefined;
+  stations: StationsService;
+  sites: SitesService;
+  accounts: AccountsService;
+  gateway: OcppGateway;
+  bus: EventBus;
+  metrics: Metrics;
+  databaseKind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export async function startAmpline(config: ServeConfig, options: AppOptions = {}): Promise<AmplineApp> {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? cryptoIds;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
+
+  const database: DatabaseHandle<Database> = await openDatabase<Database>({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    memory: options.memoryDatabase ?? false,
+  });
+  let api: FastifyInstance | undefined;
+  let gateway: OcppGateway | undefined;
+  try {
+    const applied = await migrateToLatest(database.db, migrations);
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    const { db } = database;
+    const metrics = createMetrics({ defaultMetrics: true });
+    const bus = new InMemoryBus((err, event) => logger.error({ err, event: event.type }, 'event handler failed'));
+    const accounts = new AccountsService({ db: moduleDb<AccountsTables>(db), clock, ids });
+    const sites = new SitesService({ db: moduleDb<SitesTables>(db), ids });
+    const stations = new StationsService({
+      store: new StationsStore(moduleDb<StationsTables>(db)),
+      bus,
+      clock,
+      heartbeatIntervalS: config.heartbeatIntervalS,
+      bootRetryIntervalS: config.bootRetryIntervalS,
+      ...(options.passwordCost ? { passwordCost: options.passwordCost } : {}),
+    });
+    await stations.resetPresence();
+
+    const bootstrap = await accounts.bootstrapAdminToken(config.bootstrapToken);
+    if (bootstrap.generatedToken) {
+      announce(`Ampline: first start. Admin API token (shown once, store it now): ${bootstrap.generatedToken}`);
+    } else if (bootstrap.created) {
+      logger.info('admin API token created from AMPLINE_BOOTSTRAP_TOKEN');
+    }
+
+    const ocppGateway = new OcppGateway({
+      directory: {
+        credentials: (id) => stations.credentials(id),
+        autoRegister: (id) => stations.autoRegister(DEFAULT_TENANT_ID, id, 'Accepted'),
+        checkId: checkStationId,
+        connected: (link, remote) => stations.connected(link.tenantId, link.stationId, versionLabel(link.version), remote),
+        disconnected: (link, reason) => stations.disconnected(link.tenantId, link.stationId, reason),
+        authenticationFailed: (creds, reason) => stations.securityEvent(creds.tenantId, creds.id, 'AuthenticationFailed', reason),
+      },
+      dispatch: createDispatcher({ services: { stations }, clock, logger }),
+      clock,
+      logger: logger.child({ component: 'ocpp' }),
+      metrics,
+      autoRegister: config.autoRegister,
+      callTimeoutMs: config.callTimeoutS * 1000,
+      pingIntervalMs: config.pingIntervalS * 1000,
+      frameLogSize: config.frameLogSize,
+      compression: config.compression,
+    });
+    gateway = ocppGateway;
+
+    api = createApiServer({ logger, accounts });
+    registerOpsRoutes(api, { metrics, checkDatabase: async () => void (await db.selectFrom('tenants').select('id').limit(1).execute()) });
+    registerStationRoutes(api, {
+      stations,
+      sites,
+      commands: {
+        send: (tenantId, stationId, action, payload, timeoutMs) => ocppGateway.send(tenantId, stationId, action, payload, timeoutMs),
+        isConnected: (id) => ocppGateway.isConnected(id),
+        frames: (id) => ocppGateway.frames(id),
+      },
+    });
+    registerSiteRoutes(api, sites);
+    ocppGateway.attach(api.server);
+    try {
+      await api.listen({ port: config.port, host: config.host });
+    } catch (err) {
+      throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+    }
+    const port = (api.server.address() as AddressInfo).port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    logger.info({ port, database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'Ampline listening');
+    const apiServer = api;
+    return {
+      port,
+      baseUrl: `http://${host}:${port}`,
+      ocppUrl: `ws://${host}:${port}/ocpp`,
+      generatedAdminToken: bootstrap.generatedToken,
+      stations,
+      sites,
+      accounts,
+      gateway: ocppGateway,
+      bus,
+      metrics,
+      databaseKind: database.kind,
+      close: async () => {
+        await ocppGateway.close();
+        await apiServer.close();
+        await stations.resetPresence().catch(() => undefined);
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await gateway?.close().catch(() => undefined);
+    await api?.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,48 @@
+import { StartupError } from '../platform/errors.js';
+import { runServe } from './serve.js';
+import { runStationCommand } from './station.js';
+import { runMigrate } from './migrate.js';
+
+const HELP = `Usage: ampline <command> [options]
+
+Commands:
+  serve [--port N] [--data DIR] [--demo] [--auto-register]   start the CSMS (OCPP + REST API)
+  station add <id> [--password PW] [--ocpp 1.6|2.0.1|2.1]      register a station
+  station list | station show <id>                            read stations
+  sim --url ws://HOST:PORT/ocpp --stations N --ocpp 1.6|2.0.1  run simulated stations
+  migrate                                                     apply database migrations and exit
+
+Run "ampline <command> --help" for a command's options.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await runServe(rest);
+      case 'station':
+        return await runStationCommand(rest);
+      case 'sim': {
+        const { runSimCommand } = await import('../sim/cli.js');
+        return await runSimCommand(rest);
+      }
+      case 'migrate':
+        return await runMigrate(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${HELP}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`ampline: unknown command "${command}"\n\n${HELP}\n`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof StartupError) {
+      process.stderr.write(`ampline: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import { StartupError } from '../platform/errors.js';
+
+export interface ServeConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  autoRegister: boolean;
+  demo: boolean;
+  bootstrapToken: string | undefined;
+  heartbeatIntervalS: number;
+  bootRetryIntervalS: number;
+  pingIntervalS: number;
+  callTimeoutS: number;
+  frameLogSize: number;
+  compression: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const SERVE_HELP = `Usage: ampline serve [options]
+
+  --port N               HTTP + OCPP port (env AMPLINE_PORT, default 8180)
+  --host ADDR            listen address (env AMPLINE_HOST, default 0.0.0.0)
+  --data DIR             embedded database directory (env AMPLINE_DATA, default ./data)
+                         with DATABASE_URL=postgres://… a real PostgreSQL is used instead
+  --demo                 also run a simulated network of a few stations
+  --auto-register        accept and register unknown stations without authentication
+  --heartbeat-interval S heartbeat interval given to accepted stations (default 300)
+  --boot-retry-interval S interval given to Pending/Rejected stations (default 30)
+  --ping-interval S      WebSocket ping interval; 0 disables (default 30)
+  --call-timeout S       timeout of a CSMS-initiated call (default 30)
+  --frame-log N          frames kept per station for troubleshooting (default 20)
+  --no-compression       do not offer permessage-deflate
+  --log-level LEVEL      fatal|error|warn|info|debug|trace|silent (env AMPLINE_LOG_LEVEL, default info)
+
+Environment: AMPLINE_BOOTSTRAP_TOKEN creates an owner API token with that value on first start.`;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new StartupError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Reads `ampline serve` flags over environment variables over defaults; one clear line on error. */
+export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeConfig | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        demo: { type: 'boolean' },
+        'auto-register': { type: 'boolean' },
+        'heartbeat-interval': { type: 'string' },
+        'boot-retry-interval': { type: 'string' },
+        'ping-interval': { type: 'string' },
+        'call-timeout': { type: 'string' },
+        'frame-log': { type: 'string' },
+        'no-compression': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new StartupError(`${(err as Error).message.split('\n')[0]} (see ampline serve --help)`);
+  }
+  if (values.help) return 'help';
+  const logLevel = values['log-level'] ?? env['AMPLINE_LOG_LEVEL'] ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new StartupError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const databaseUrl = env['DATABASE_URL'] || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new StartupError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  return {
+    host: values.host ?? env['AMPLINE_HOST'] ?? '0.0.0.0',
+    port: integer('--port', values.port ?? env['AMPLINE_PORT'], 8180, 0, 65535),
+    dataDir: values.data ?? env['AMPLINE_DATA'] ?? './data',
+    databaseUrl,
+    redisUrl: env['REDIS_URL'] || undefined,
+    autoRegister: values['auto-register'] ?? env['AMPLINE_AUTO_REGISTER'] === 'true',
+    demo: values.demo ?? false,
+    bootstrapToken: env['AMPLINE_BOOTSTRAP_TOKEN'] || undefined,
+    heartbeatIntervalS: integer('--heartbeat-interval', values['heartbeat-interval'], 300, 1, 86400),
+    bootRetryIntervalS: integer('--boot-retry-interval', values['boot-retry-interval'], 30, 1, 86400),
+    pingIntervalS: integer('--ping-interval', values['ping-interval'], 30, 0, 3600),
+    callTimeoutS: integer('--call-timeout', values['call-timeout'], 30, 1, 600),
+    frameLogSize: integer('--frame-log', values['frame-log'], 20, 0, 1000),
+    compression: !(values['no-compression'] ?? false),
+    logLevel: logLevel as ServeConfig['logLevel'],
+  };
+}

@@ -1,0 +1,1 @@
+export type { Principal, Role } from '../../platform/principal.js';

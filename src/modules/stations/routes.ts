@@ -1,0 +1,159 @@
+import type { FastifyInstance } from 'fastify';
+import { principalOf } from '../../platform/principal.js';
+import { DomainError } from '../../platform/errors.js';
+import type { StationsService } from './service.js';
+import type { SiteLookup, StationCommands, StationView } from './types.js';
+
+export interface StationRoutesDeps {
+  stations: StationsService;
+  commands: StationCommands;
+  sites: SiteLookup;
+}
+
+const bootStatus = { type: 'string', enum: ['Accepted', 'Pending', 'Rejected'] } as const;
+const ocppVersion = { type: 'string', enum: ['1.6', '2.0.1', '2.1'] } as const;
+const stationIdParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 48 } },
+} as const;
+
+export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesDeps): void {
+  const { stations, commands, sites } = deps;
+  const present = (view: StationView): StationView => ({ ...view, online: commands.isConnected(view.id) || view.online });
+
+  async function checkSite(tenantId: string, siteId: string | null | undefined): Promise<void> {
+    if (siteId && !(await sites.exists(tenantId, siteId))) {
+      throw new DomainError('InvalidInput', `site ${siteId} does not exist`, { field: 'siteId' });
+    }
+  }
+
+  app.post<{
+    Body: { id: string; password?: string; ocppVersion?: '1.6' | '2.0.1' | '2.1'; securityProfile?: 0 | 1 | 2 | 3; siteId?: string; bootPolicy?: 'Accepted' | 'Pending' | 'Rejected' };
+  }>(
+    '/api/v1/stations',
+    {
+      config: { minRole: 'operator' },
+      schema: {
+        body: {
+          type: 'object',
+          required: ['id'],
+          additionalProperties: false,
+          properties: {
+            id: { type: 'string', minLength: 1, maxLength: 48 },
+            password: { type: 'string', minLength: 16, maxLength: 64 },
+            ocppVersion,
+            securityProfile: { type: 'integer', enum: [0, 1, 2, 3] },
+            siteId: { type: 'string' },
+            bootPolicy: bootStatus,
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId } = principalOf(request);
+      await checkSite(tenantId, request.body.siteId);
+      const view = await stations.register(tenantId, request.body);
+      return reply.status(201).header('Location', `/api/v1/stations/${encodeURIComponent(view.id)}`).send(present(view));
+    },
+  );
+
+  app.get<{ Querystring: { limit?: number; after?: string; siteId?: string } }>(
+    '/api/v1/stations',
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string' }, siteId: { type: 'string' } },
+        },
+      },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      const limit = request.query.limit ?? 100;
+      const items = (await stations.list(tenantId, { limit, after: request.query.after, siteId: request.query.siteId })).map(present);
+      const last = items[items.length - 1];
+      return { items, nextCursor: items.length === limit && last ? last.id : null };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/stations/:id',
+    { config: { minRole: 'viewer' }, schema: { params: stationIdParams } },
+    async (request) => present(await stations.get(principalOf(request).tenantId, request.params.id)),
+  );
+
+  app.patch<{
+    Params: { id: string };
+    Body: { password?: string; securityProfile?: 0 | 1 | 2 | 3; siteId?: string | null; bootPolicy?: 'Accepted' | 'Pending' | 'Rejected'; ocppVersion?: '1.6' | '2.0.1' | '2.1' | null };
+  }>(
+    '/api/v1/stations/:id',
+    {
+      config: { minRole: 'operator' },
+      schema: {
+        params: stationIdParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            password: { type: 'string', minLength: 16, maxLength: 64 },
+            securityProfile: { type: 'integer', enum: [0, 1, 2, 3] },
+            siteId: { type: ['string', 'null'] },
+            bootPolicy: bootStatus,
+            ocppVersion: { type: ['string', 'null'], enum: ['1.6', '2.0.1', '2.1', null] },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      await checkSite(tenantId, request.body.siteId);
+      return present(await stations.update(tenantId, request.params.id, request.body));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/stations/:id/messages',
+    { config: { minRole: 'support' }, schema: { params: stationIdParams } },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      await stations.get(tenantId, request.params.id);
+      return { items: commands.frames(request.params.id) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/stations/:id/security-events',
+    { config: { minRole: 'support' }, schema: { params: stationIdParams } },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      await stations.get(tenantId, request.params.id);
+      return { items: await stations.securityEvents(tenantId, request.params.id) };
+    },
+  );
+
+  app.post<{ Params: { id: string; action: string }; Body: Record<string, unknown>; Querystring: { timeoutMs?: number } }>(
+    '/api/v1/stations/:id/ocpp/:action',
+    {
+      config: { minRole: 'operator' },
+      schema: {
+        params: {
+          type: 'object',
+          required: ['id', 'action'],
+          properties: { id: { type: 'string', minLength: 1, maxLength: 48 }, action: { type: 'string', pattern: '^[A-Za-z0-9]{1,64}$' } },
+        },
+        querystring: { type: 'object', additionalProperties: false, properties: { timeoutMs: { type: 'integer', minimum: 100, maximum: 600000 } } },
+        body: { type: 'object' },
+      },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      await stations.get(tenantId, request.params.id);
+      const response = await commands.send(tenantId, request.params.id, request.params.action, request.body ?? {}, request.query.timeoutMs);
+      return { action: request.params.action, response };
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import type { Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
+import type { StationsService } from '../modules/stations/index.js';
+import type { LinkContext } from './gateway/station-link.js';
+
+/** The module services an OCPP handler may call. Grows as capabilities arrive. */
+export interface OcppServices {
+  stations: StationsService;
+}
+
+export interface HandlerContext {
+  link: LinkContext;
+  services: OcppServices;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * One inbound OCPP action. The payload arrives validated against the official schema, so the
+ * request type may be trusted; the handler maps it to a module call and the result back.
+ */
+export type Handler<Req, Res> = (ctx: HandlerContext, request: Req) => Promise<Res>;
+
+export type HandlerMap = Record<string, Handler<never, object>>;

@@ -1,0 +1,79 @@
+import { mkdirSync, accessSync, constants as fsConstants } from 'node:fs';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { StartupError } from '../errors.js';
+import { PGlitePool } from './pglite-pool.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+
+export interface DatabaseHandle<DB> {
+  db: Kysely<DB>;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… for a real server; otherwise an embedded PGlite in `dataDir`. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** PGlite only: in-memory database (tests). */
+  memory?: boolean;
+}
+
+// int8 and numeric come back as strings from pg by default; PGlite returns numbers for int8.
+// Make both return JS numbers for int8 (counts, Wh) so the same code runs on both.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export async function openDatabase<DB>(options: DatabaseOptions): Promise<DatabaseHandle<DB>> {
+  if (options.databaseUrl) return openPostgres<DB>(options.databaseUrl);
+  return openPGlite<DB>(options);
+}
+
+async function openPostgres<DB>(url: string): Promise<DatabaseHandle<DB>> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // A broken server connection must not crash the process; queries will fail and say so.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new StartupError(`cannot reach the database at ${redactUrl(url)}: ${(err as Error).message}`);
+  }
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<DB>> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  let lock: DataDirLock | undefined;
+  if (!options.memory) {
+    try {
+      mkdirSync(options.dataDir, { recursive: true });
+      accessSync(options.dataDir, fsConstants.R_OK | fsConstants.W_OK);
+    } catch (err) {
+      throw new StartupError(`data directory ${options.dataDir} is not usable: ${(err as Error).message}`);
+    }
+    lock = acquireDataDirLock(options.dataDir);
+  }
+  let pglite;
+  try {
+    pglite = await PGlite.create(options.memory ? {} : { dataDir: `${options.dataDir}/pg` });
+  } catch (err) {
+    lock?.release();
+    throw new StartupError(`cannot open the embedded database in ${options.dataDir}: ${(err as Error).message}`);
+  }
+  const pool = new PGlitePool(pglite);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      lock?.release();
+    },
+  };
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

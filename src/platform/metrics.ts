@@ -1,0 +1,38 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One Prometheus registry per app instance, so tests can run several servers in one process. */
+export interface Metrics {
+  registry: Registry;
+  stationsConnected: Gauge;
+  ocppMessages: Counter<'direction' | 'version' | 'action' | 'type'>;
+  ocppHandlerSeconds: Histogram<'action'>;
+  handshakeRejections: Counter<'reason'>;
+}
+
+export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'ampline_' });
+  return {
+    registry,
+    stationsConnected: new Gauge({ name: 'ampline_stations_connected', help: 'Stations with an open OCPP WebSocket', registers: [registry] }),
+    ocppMessages: new Counter({
+      name: 'ampline_ocpp_messages_total',
+      help: 'OCPP CALLs handled, by direction (in = station to CSMS), version, action and outcome',
+      labelNames: ['direction', 'version', 'action', 'type'],
+      registers: [registry],
+    }),
+    ocppHandlerSeconds: new Histogram({
+      name: 'ampline_ocpp_handler_seconds',
+      help: 'Time to answer an inbound OCPP CALL',
+      labelNames: ['action'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    handshakeRejections: new Counter({
+      name: 'ampline_ocpp_handshake_rejections_total',
+      help: 'WebSocket upgrades refused, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+  };
+}
