@@ -23,12 +23,16 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     if (isDomainError(err)) return sendDomainError(reply, err);
     if (err.validation) {
       const first = err.validation[0];
-      const field = first?.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : (first?.params as { missingProperty?: string })?.missingProperty;
+      const params = (first?.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
+      // Name the offending property, also when it is one the schema does not allow.
+      const path = first?.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
+      const field = [path, params.missingProperty ?? params.additionalProperty].filter(Boolean).join('.') || undefined;
+      const unknown = params.additionalProperty !== undefined ? ` ("${params.additionalProperty}")` : '';
       return sendProblem(reply, {
         type: 'https://ampline.dev/problems/InvalidInput',
         title: 'InvalidInput',
         status: 400,
-        detail: `${err.validationContext ?? 'request'} ${err.message.replace(/^(body|querystring|params)\/?/, '')}`.trim(),
+        detail: `${err.validationContext ?? 'request'} ${err.message.replace(/^(body|querystring|params)\/?/, '')}${unknown}`.trim(),
         ...(field ? { field } : {}),
       });
     }

@@ -26,8 +26,9 @@ export interface AppOptions {
   clock?: Clock;
   ids?: IdSource;
   logger?: Logger;
-  /** Tests: an in-memory PGlite instead of the data directory. */
+  /** Tests: an in-memory PGlite instead of the data directory, optionally from a dumped template. */
   memoryDatabase?: boolean;
+  databaseTemplate?: Blob;
   /** Tests: a cheaper scrypt so suites that register many stations stay fast. */
   passwordCost?: ScryptCost;
   /** Where the first-start admin token is shown; stdout by default. */
@@ -60,6 +61,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     memory: options.memoryDatabase ?? false,
+    template: options.databaseTemplate,
   });
   let api: FastifyInstance | undefined;
   let gateway: OcppGateway | undefined;

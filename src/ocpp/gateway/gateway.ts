@@ -10,7 +10,7 @@ import type { StationCredentials } from '../../modules/stations/index.js';
 import { RemoteCallError, RpcError } from '../rpc/error-codes.js';
 import type { Payload } from '../rpc/frames.js';
 import { ReplyCache } from '../rpc/reply-cache.js';
-import { ConnectionClosedError, RpcConnection, StationTimeoutError, type InboundCall } from '../rpc/rpc-connection.js';
+import { ConnectionClosedError, InvalidReplyError, RpcConnection, StationTimeoutError, type InboundCall } from '../rpc/rpc-connection.js';
 import { validatorFor } from '../rpc/schema-validator.js';
 import { SUPPORTED_SUBPROTOCOLS, versionLabel, type OcppVersion } from '../rpc/versions.js';
 import { parseBasicAuth, StationPasswordVerifier } from './basic-auth.js';
@@ -130,6 +130,10 @@ export class OcppGateway {
           errorCode: err.kind,
           ...err.details,
         });
+      }
+      if (err instanceof InvalidReplyError) {
+        // The station's fault, not the caller's: a bad gateway answer, never a 400.
+        throw new DomainError('StationCallError', err.message, { errorCode: err.problem.kind, ...err.problem.details });
       }
       if (err instanceof StationTimeoutError) throw new DomainError('StationTimeout', err.message);
       if (err instanceof ConnectionClosedError) throw new DomainError('StationOffline', `station ${stationId} disconnected: ${err.message}`);

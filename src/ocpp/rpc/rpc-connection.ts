@@ -59,6 +59,17 @@ export class ConnectionClosedError extends Error {
   }
 }
 
+/** The station answered our CALL with a CALLRESULT we cannot accept (malformed or off-schema). */
+export class InvalidReplyError extends Error {
+  constructor(
+    readonly action: string,
+    readonly problem: RpcError,
+  ) {
+    super(`station answered ${action} with an invalid CALLRESULT: ${problem.message}`);
+    this.name = 'InvalidReplyError';
+  }
+}
+
 interface OutboundCall {
   action: string;
   payload: Payload;
@@ -113,7 +124,7 @@ export class RpcConnection {
           try {
             this.options.validator.validate(call.action, 'response', frame.payload);
           } catch (err) {
-            call.reject(err as Error);
+            call.reject(err instanceof RpcError ? new InvalidReplyError(call.action, err) : (err as Error));
             return;
           }
           call.resolve(frame.payload);
@@ -177,8 +188,8 @@ export class RpcConnection {
     this.pump();
   }
 
-  private failInFlight(messageId: string, err: Error): void {
-    this.settle(messageId, (call) => call.reject(err));
+  private failInFlight(messageId: string, err: RpcError): void {
+    this.settle(messageId, (call) => call.reject(new InvalidReplyError(call.action, err)));
   }
 
   private serveCall(messageId: string, action: string, payload: Payload): void {

@@ -17,6 +17,8 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PGlite only: in-memory database (tests). */
   memory?: boolean;
+  /** PGlite in memory only: start from this dumped data directory instead of running initdb. */
+  template?: Blob | undefined;
 }
 
 // int8 and numeric come back as strings from pg by default; PGlite returns numbers for int8.
@@ -57,7 +59,9 @@ async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<
   }
   let pglite;
   try {
-    pglite = await PGlite.create(options.memory ? {} : { dataDir: `${options.dataDir}/pg` });
+    pglite = await PGlite.create(
+      options.memory ? (options.template ? { loadDataDir: options.template } : {}) : { dataDir: `${options.dataDir}/pg` },
+    );
   } catch (err) {
     lock?.release();
     throw new StartupError(`cannot open the embedded database in ${options.dataDir}: ${(err as Error).message}`);
@@ -76,4 +80,16 @@ async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<
 
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/** A migrated, empty embedded database as a tarball, for tests that start many servers. */
+export async function dumpPGliteTemplate(prepare: (handle: DatabaseHandle<unknown>) => Promise<void>): Promise<Uint8Array> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pglite = await PGlite.create();
+  const pool = new PGlitePool(pglite);
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+  await prepare({ db, kind: 'pglite', close: async () => undefined });
+  const dump = await pglite.dumpDataDir('none');
+  await pglite.close();
+  return new Uint8Array(await dump.arrayBuffer());
 }

@@ -1,0 +1,149 @@
+// The server under test as a child process: start it on a fresh data directory, wait for
+// /healthz, read the resident memory of its process tree from /proc, stop it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+
+export interface ServerProcessOptions {
+  /** JavaScript entry to run with node, e.g. bin/ampline.js. */
+  entry: string;
+  args: string[];
+  port: number;
+  /** How long to wait for /healthz. Default 60 s. */
+  startTimeoutMs?: number;
+}
+
+const TAIL_LINES = 40;
+
+export class ServerProcess {
+  private readonly output: string[] = [];
+  private exitStatus: string | null = null;
+  private readonly exited: Promise<void>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+    readonly command: string,
+  ) {
+    const keep = (chunk: Buffer): void => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        this.output.push(line);
+        if (this.output.length > TAIL_LINES) this.output.shift();
+      }
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitStatus = signal ?? String(code);
+        resolve();
+      });
+    });
+  }
+
+  static async start(options: ServerProcessOptions): Promise<ServerProcess> {
+    const child = spawn(process.execPath, [options.entry, ...options.args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+    });
+    const server = new ServerProcess(child, options.port, `node ${[options.entry, ...options.args].join(' ')}`);
+    child.once('error', () => undefined); // reported through exit
+    await server.waitHealthy(options.startTimeoutMs ?? 60_000);
+    return server;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** Last lines the server printed, for error reports. */
+  tail(): string[] {
+    return [...this.output];
+  }
+
+  private async waitHealthy(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const url = `http://127.0.0.1:${this.port}/healthz`;
+    while (Date.now() < deadline) {
+      if (this.exitStatus !== null) {
+        throw new Error(`server exited (${this.exitStatus}) before it was healthy:\n${this.tail().join('\n')}`);
+      }
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+        await res.arrayBuffer();
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await this.stop();
+    throw new Error(`server not healthy at ${url} within ${timeoutMs} ms:\n${this.tail().join('\n')}`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.exitStatus !== null) return;
+    this.child.kill('SIGTERM');
+    const kill = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await this.exited;
+    clearTimeout(kill);
+  }
+}
+
+export interface ProcessMemory {
+  /** Resident set of the process and all its descendants, in kB. */
+  rssKb: number;
+  /** Sum of each process's peak resident set (VmHWM), in kB. */
+  peakRssKb: number;
+  processes: number;
+}
+
+/** Resident memory of a process tree (Linux /proc). */
+export async function processTreeMemory(rootPid: number): Promise<ProcessMemory> {
+  const children = new Map<number, number[]>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid ...; comm may hold spaces and parentheses.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!Number.isInteger(ppid)) continue;
+    const list = children.get(ppid) ?? [];
+    list.push(Number(name));
+    children.set(ppid, list);
+  }
+  const total: ProcessMemory = { rssKb: 0, peakRssKb: 0, processes: 0 };
+  const queue = [rootPid];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    const one = await processMemory(pid);
+    if (!one) continue;
+    total.processes += 1;
+    total.rssKb += one.rssKb;
+    total.peakRssKb += one.peakRssKb;
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+/** Resident memory of one process, or null when it is gone. */
+export async function processMemory(pid: number): Promise<ProcessMemory | null> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  if (!status) return null;
+  return {
+    rssKb: Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+    peakRssKb: Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+    processes: 1,
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}

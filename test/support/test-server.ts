@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+import { startAmpline, type AmplineApp } from '../../src/app/app.js';
+import type { ServeConfig } from '../../src/config/config.js';
+import { createLogger, silentLogger } from '../../src/platform/logger.js';
+import type { Clock } from '../../src/platform/clock.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export interface TestServer {
+  app: AmplineApp;
+  /** fetch against the API with the admin token (or another one). */
+  api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real server on a free port: on PostgreSQL (a fresh database per server) when
+ * DATABASE_URL is set, as CI does, else on an in-memory PGlite.
+ */
+export async function startTestServer(overrides: Partial<ServeConfig> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
+  const adminUrl = process.env['DATABASE_URL'];
+  let databaseUrl: string | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (adminUrl) {
+    const name = `ampline_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    };
+  }
+  const config: ServeConfig = {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: '/nonexistent-test-data-dir',
+    databaseUrl,
+    redisUrl: undefined,
+    autoRegister: false,
+    demo: false,
+    bootstrapToken: ADMIN_TOKEN,
+    heartbeatIntervalS: 300,
+    bootRetryIntervalS: 30,
+    pingIntervalS: 0,
+    callTimeoutS: 5,
+    frameLogSize: 20,
+    compression: true,
+    logLevel: 'silent',
+    ...overrides,
+  };
+  const templatePath = '.tmp/pglite-template.tar';
+  const template = databaseUrl === undefined && existsSync(templatePath) ? new Blob([readFileSync(templatePath)]) : undefined;
+  const app = await startAmpline(config, {
+    memoryDatabase: databaseUrl === undefined,
+    ...(template ? { databaseTemplate: template } : {}),
+    logger: process.env['TEST_LOG'] ? createLogger('debug') : silentLogger,
+    passwordCost: { N: 1024, r: 8, p: 1 },
+    ...(options.clock ? { clock: options.clock } : {}),
+    announce: () => undefined,
+  });
+  return {
+    app,
+    async api(method, path, body, token = ADMIN_TOKEN) {
+      const response = await fetch(`${app.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON (metrics)
+      }
+      return { status: response.status, body: parsed, headers: response.headers };
+    },
+    async close() {
+      await app.close();
+      await dropDatabase?.();
+    },
+  };
+}
