@@ -13,7 +13,7 @@ import { createApiServer } from '../api/server.js';
 import { registerOpsRoutes } from '../api/ops-routes.js';
 import { AccountsService, DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
 import { SitesService, registerSiteRoutes } from '../modules/sites/index.js';
-import { StationsService, StationsStore, checkStationId, registerStationRoutes } from '../modules/stations/index.js';
+import { StationsService, checkStationId, createStationsService, registerStationRoutes } from '../modules/stations/index.js';
 import { OcppGateway } from '../ocpp/gateway/gateway.js';
 import { createDispatcher } from '../ocpp/dispatch.js';
 import { versionLabel } from '../ocpp/rpc/versions.js';
@@ -73,13 +73,14 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const bus = new InMemoryBus((err, event) => logger.error({ err, event: event.type }, 'event handler failed'));
     const accounts = new AccountsService({ db: moduleDb<AccountsTables>(db), clock, ids });
     const sites = new SitesService({ db: moduleDb<SitesTables>(db), ids });
-    const stations = new StationsService({
-      store: new StationsStore(moduleDb<StationsTables>(db)),
+    const stations = createStationsService({
+      db: moduleDb<StationsTables>(db),
       bus,
       clock,
       heartbeatIntervalS: config.heartbeatIntervalS,
       bootRetryIntervalS: config.bootRetryIntervalS,
-      ...(options.passwordCost ? { passwordCost: options.passwordCost } : {}),
+      passwordCost: options.passwordCost,
+      onWriteError: (err) => logger.error({ err }, 'station state write failed'),
     });
     await stations.resetPresence();
 
@@ -125,7 +126,9 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     registerSiteRoutes(api, sites);
     ocppGateway.attach(api.server);
     try {
-      await api.listen({ port: config.port, host: config.host });
+      // A reconnect storm opens thousands of TCP connections at once; the default backlog of 511
+      // drops SYNs and turns them into multi-second retransmits.
+      await api.listen({ port: config.port, host: config.host, backlog: 4096 });
     } catch (err) {
       throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
     }
@@ -148,6 +151,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       close: async () => {
         await ocppGateway.close();
         await apiServer.close();
+        await stations.flush().catch((err: unknown) => logger.error({ err }, 'final station state write failed'));
         await stations.resetPresence().catch(() => undefined);
         await database.close();
       },

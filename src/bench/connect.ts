@@ -1,6 +1,7 @@
 // `bench connect`: how fast the server takes N stations through connect + boot + status, what
 // each connected station costs it in memory, and how it survives every station dropping and
 // reconnecting at once (the storm). Target: 19,000 stations Accepted again within 60 s, 0 errors.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,14 @@ export async function runConnectBench(options: ConnectBenchOptions): Promise<Con
     if (!url) {
       const port = options.port ?? (await freePort());
       dataDir = await mkdtemp(join(tmpdir(), 'ampline-bench-'));
+      // initdb runs in a process of its own, as on any server restarted on its data: its
+      // one-off memory peak is not the serving process's.
+      if (options.serverEntry.endsWith('ampline.js')) {
+        log('bench: preparing the data directory (ampline migrate)');
+        await new Promise<void>((resolve, reject) => {
+          execFile(process.execPath, [options.serverEntry, 'migrate', '--data', dataDir as string], (err) => (err ? reject(err) : resolve()));
+        });
+      }
       const args = ['serve', '--port', String(port), '--data', dataDir, '--auto-register', '--log-level', 'warn'];
       log(`bench: starting server: node ${options.serverEntry} ${args.join(' ')}`);
       server = await ServerProcess.start({ entry: options.serverEntry, args, port });

@@ -6,7 +6,7 @@ import { systemClock } from '../platform/clock.js';
 import { StartupError, isDomainError } from '../platform/errors.js';
 import { migrations, moduleDb, type Database } from '../app/database.js';
 import { DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
-import { StationsService, StationsStore, type RegisterStationInput, type StationView, type StationsTables } from '../modules/stations/index.js';
+import { createStationsService, type RegisterStationInput, type StationView, type StationsTables } from '../modules/stations/index.js';
 
 const HELP = `Usage:
   ampline station add <id> [--password PW] [--ocpp 1.6|2.0.1|2.1] [--security-profile 0|1|2|3] [--site SITE_ID]
@@ -99,12 +99,13 @@ async function directClient(dataDir: string | undefined): Promise<StationClient>
     dataDir: dataDir ?? process.env['AMPLINE_DATA'] ?? './data',
   });
   await migrateToLatest(database.db, migrations);
-  const stations = new StationsService({
-    store: new StationsStore(moduleDb<StationsTables>(database.db)),
+  const stations = createStationsService({
+    db: moduleDb<StationsTables>(database.db),
     bus: new InMemoryBus(() => undefined),
     clock: systemClock,
     heartbeatIntervalS: 300,
     bootRetryIntervalS: 30,
+    onWriteError: (err) => process.stderr.write(`ampline: ${(err as Error).message}\n`),
   });
   return {
     add: (input) => stations.register(DEFAULT_TENANT_ID, input),

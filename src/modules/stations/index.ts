@@ -1,6 +1,8 @@
 export { StationsService, checkStationId, parseBootStatus } from './service.js';
 export type { StationsServiceDeps } from './service.js';
 export { StationsStore } from './store.js';
+export { StationStateWriter } from './state-writer.js';
+export { createStationsService } from './create.js';
 export { stationsMigrations } from './migrations.js';
 export type { StationsTables } from './tables.js';
 export type * from './types.js';

@@ -2,7 +2,9 @@ import type { Clock } from '../../platform/clock.js';
 import type { EventBus } from '../../platform/bus.js';
 import { DomainError } from '../../platform/errors.js';
 import { hashPassword, type ScryptCost } from '../../platform/passwords.js';
-import type { StationsStore, StationRow, ConnectorRow } from './store.js';
+import { Batcher } from '../../platform/batcher.js';
+import type { StationsStore, StationRow, ConnectorRow, NewStationRow } from './store.js';
+import type { StationStateWriter } from './state-writer.js';
 import type { StationsEvent } from './events.js';
 import {
   BOOT_STATUSES,
@@ -23,6 +25,7 @@ import {
 
 export interface StationsServiceDeps {
   store: StationsStore;
+  writer: StationStateWriter;
   bus: EventBus;
   clock: Clock;
   heartbeatIntervalS: number;
@@ -42,10 +45,34 @@ export function checkStationId(id: string): string | undefined {
   return undefined;
 }
 
+/** What the hot path (handshake, boot) needs, kept in memory so a reconnect costs no query. */
+interface CachedStation extends StationCredentials {
+  bootPolicy: BootStatus;
+}
+
+interface KnownConnector {
+  status: string;
+  atMs: number;
+}
+
 export class StationsService {
   private readonly gates: BootGate[] = [];
+  private readonly cache = new Map<string, CachedStation>();
+  /** Last status per connector, per station; loaded from the database once per station. */
+  private readonly connectorsKnown = new Map<string, Promise<Map<string, KnownConnector>>>();
+  private readonly rowLoader: Batcher<string, StationRow>;
+  private readonly autoInserter: Batcher<string, boolean>;
+  private readonly autoRows = new Map<string, NewStationRow>();
 
-  constructor(private readonly deps: StationsServiceDeps) {}
+  constructor(private readonly deps: StationsServiceDeps) {
+    this.rowLoader = new Batcher(async (ids) => new Map((await deps.store.findMany(ids)).map((row) => [row.id, row])));
+    this.autoInserter = new Batcher(async (ids) => {
+      const rows = ids.map((id) => this.autoRows.get(id)).filter((r): r is NewStationRow => r !== undefined);
+      for (const id of ids) this.autoRows.delete(id);
+      const inserted = await deps.store.insertMissing(rows);
+      return new Map(ids.map((id) => [id, inserted.has(id)]));
+    });
+  }
 
   addBootGate(gate: BootGate): void {
     this.gates.push(gate);
@@ -70,12 +97,13 @@ export class StationsService {
       registered_by: 'operator',
     });
     if (!inserted) throw new DomainError('AlreadyExists', `station ${input.id} is already registered`, { field: 'id' });
+    this.cache.delete(input.id);
     return this.get(tenantId, input.id);
   }
 
   /** --auto-register: an unknown station that connects is added with no authentication. */
   async autoRegister(tenantId: string, id: string, bootPolicy: BootStatus): Promise<StationCredentials> {
-    await this.deps.store.insert({
+    this.autoRows.set(id, {
       id,
       tenant_id: tenantId,
       site_id: null,
@@ -85,14 +113,32 @@ export class StationsService {
       ocpp_version: null,
       registered_by: 'auto',
     });
-    const row = await this.deps.store.findById(id);
-    if (!row) throw new DomainError('NotFound', `station ${id} vanished while registering`);
-    return credentialsOf(row);
+    const inserted = await this.autoInserter.load(id);
+    if (inserted) {
+      // Brand new: nothing to read back, and it has no connectors yet.
+      const entry: CachedStation = { id, tenantId, securityProfile: 0, passwordHash: null, lastBootStatus: null, bootPolicy };
+      this.cache.set(id, entry);
+      this.connectorsKnown.set(id, Promise.resolve(new Map()));
+      return entry;
+    }
+    this.cache.delete(id);
+    const cached = await this.cached(id);
+    if (!cached) throw new DomainError('NotFound', `station ${id} vanished while registering`);
+    return cached;
   }
 
-  async credentials(id: string): Promise<StationCredentials | undefined> {
-    const row = await this.deps.store.findById(id);
-    return row ? credentialsOf(row) : undefined;
+  credentials(id: string): Promise<StationCredentials | undefined> {
+    return this.cached(id);
+  }
+
+  private async cached(id: string): Promise<CachedStation | undefined> {
+    const hit = this.cache.get(id);
+    if (hit) return hit;
+    const row = await this.rowLoader.load(id);
+    if (!row) return undefined;
+    const entry: CachedStation = { ...credentialsOf(row), bootPolicy: parseBootStatus(row.boot_policy) };
+    this.cache.set(id, entry);
+    return entry;
   }
 
   async update(tenantId: string, id: string, input: UpdateStationInput): Promise<StationView> {
@@ -116,10 +162,12 @@ export class StationsService {
     if (input.siteId !== undefined) changes.site_id = input.siteId;
     if (input.ocppVersion !== undefined) changes.ocpp_version = input.ocppVersion;
     if (Object.keys(changes).length > 0) await this.deps.store.update(tenantId, id, changes);
+    this.cache.delete(id);
     return this.get(tenantId, id);
   }
 
   async get(tenantId: string, id: string): Promise<StationView> {
+    await this.deps.writer.flush();
     const row = await this.deps.store.find(tenantId, id);
     if (!row) throw new DomainError('NotFound', `station ${id} not found`);
     const connectors = await this.deps.store.connectors(tenantId, [id]);
@@ -127,6 +175,7 @@ export class StationsService {
   }
 
   async list(tenantId: string, options: { limit: number; after?: string | undefined; siteId?: string | undefined }): Promise<StationView[]> {
+    await this.deps.writer.flush();
     const rows = await this.deps.store.list(tenantId, options);
     const connectors = await this.deps.store.connectors(
       tenantId,
@@ -143,20 +192,20 @@ export class StationsService {
 
   async connected(tenantId: string, stationId: string, ocppVersion: OcppVersionLabel, remoteAddress: string | undefined): Promise<void> {
     const at = this.deps.clock.now();
-    await this.deps.store.update(tenantId, stationId, { online: true, connected_at: at, last_seen_at: at, ocpp_version: ocppVersion });
+    this.deps.writer.patchStation(stationId, { online: true, connected_at: at, last_seen_at: at, ocpp_version: ocppVersion });
     this.publish({ type: 'StationConnected', tenantId, occurredAt: at, payload: { stationId, ocppVersion, remoteAddress } });
   }
 
   async disconnected(tenantId: string, stationId: string, reason: string): Promise<void> {
     const at = this.deps.clock.now();
-    await this.deps.store.update(tenantId, stationId, { online: false, disconnected_at: at });
+    this.deps.writer.patchStation(stationId, { online: false, disconnected_at: at });
     this.publish({ type: 'StationDisconnected', tenantId, occurredAt: at, payload: { stationId, reason } });
   }
 
   async boot(tenantId: string, stationId: string, info: BootInfo): Promise<BootDecision> {
-    const row = await this.deps.store.find(tenantId, stationId);
-    if (!row) throw new DomainError('NotFound', `station ${stationId} not found`);
-    let status = parseBootStatus(row.boot_policy);
+    const station = await this.cached(stationId);
+    if (!station || station.tenantId !== tenantId) throw new DomainError('NotFound', `station ${stationId} not found`);
+    let status = station.bootPolicy;
     if (status === 'Accepted') {
       for (const gate of this.gates) {
         const verdict = await gate({ tenantId, stationId, info });
@@ -167,7 +216,8 @@ export class StationsService {
       }
     }
     const at = this.deps.clock.now();
-    await this.deps.store.update(tenantId, stationId, {
+    station.lastBootStatus = status;
+    this.deps.writer.patchStation(stationId, {
       vendor: info.vendor,
       model: info.model,
       serial_number: info.serialNumber ?? null,
@@ -189,12 +239,19 @@ export class StationsService {
 
   async heartbeat(tenantId: string, stationId: string): Promise<Date> {
     const at = this.deps.clock.now();
-    await this.deps.store.update(tenantId, stationId, { last_seen_at: at });
+    this.deps.writer.patchStation(stationId, { last_seen_at: at });
     return at;
   }
 
   async connectorStatus(tenantId: string, stationId: string, report: ConnectorStatusReport): Promise<void> {
-    const { previousStatus, applied } = await this.deps.store.upsertConnectorStatus({
+    const known = await this.knownConnectors(tenantId, stationId);
+    const key = `${report.evseId}/${report.connectorId}`;
+    const previous = known.get(key);
+    const atMs = report.timestamp.getTime();
+    // An old report delivered late (offline queue) must not overwrite a newer state.
+    if (previous && previous.atMs > atMs) return;
+    known.set(key, { status: report.status, atMs });
+    this.deps.writer.putConnector({
       tenant_id: tenantId,
       station_id: stationId,
       evse_id: report.evseId,
@@ -205,8 +262,6 @@ export class StationsService {
       vendor_error_code: report.vendorErrorCode ?? null,
       status_at: report.timestamp,
     });
-    // An old report delivered late (offline queue) must not overwrite a newer state.
-    if (!applied) return;
     this.publish({
       type: 'ConnectorStatusChanged',
       tenantId,
@@ -216,11 +271,23 @@ export class StationsService {
         evseId: report.evseId,
         connectorId: report.connectorId,
         status: report.status,
-        previousStatus,
+        previousStatus: previous?.status ?? null,
         errorCode: report.errorCode ?? null,
         at: report.timestamp.toISOString(),
       },
     });
+  }
+
+  private knownConnectors(tenantId: string, stationId: string): Promise<Map<string, KnownConnector>> {
+    let known = this.connectorsKnown.get(stationId);
+    if (!known) {
+      known = this.deps.store.connectors(tenantId, [stationId]).then(
+        (rows) => new Map(rows.map((r) => [`${r.evse_id}/${r.connector_id}`, { status: r.status, atMs: r.status_at.getTime() }])),
+      );
+      this.connectorsKnown.set(stationId, known);
+      known.catch(() => this.connectorsKnown.delete(stationId));
+    }
+    return known;
   }
 
   async securityEvent(tenantId: string, stationId: string, type: string, techInfo: string | null): Promise<void> {
@@ -236,7 +303,13 @@ export class StationsService {
 
   /** At start-up of a single node: nobody is connected yet, whatever the last run left behind. */
   async resetPresence(): Promise<void> {
+    await this.deps.writer.flush();
     await this.deps.store.markAllOffline(this.deps.clock.now());
+  }
+
+  /** Writes what is pending (shutdown, tests). */
+  flush(): Promise<void> {
+    return this.deps.writer.flush();
   }
 
   private publish(event: StationsEvent): void {

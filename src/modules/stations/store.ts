@@ -1,8 +1,33 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { StationConnectorsTable, StationsTable, StationsTables } from './tables.js';
 
 export type StationRow = Selectable<StationsTable>;
 export type ConnectorRow = Selectable<StationConnectorsTable>;
+
+export interface NewStationRow {
+  id: string;
+  tenant_id: string;
+  site_id: string | null;
+  password_hash: string | null;
+  security_profile: number;
+  boot_policy: string;
+  ocpp_version: string | null;
+  registered_by: string;
+}
+
+const EMPTY_FACTS = {
+  vendor: null,
+  model: null,
+  serial_number: null,
+  firmware_version: null,
+  iccid: null,
+  imsi: null,
+  last_boot_status: null,
+  last_boot_at: null,
+  connected_at: null,
+  disconnected_at: null,
+  last_seen_at: null,
+};
 
 /** The stations module's SQL; every query that a tenant can reach filters by tenant. */
 export class StationsStore {
@@ -11,6 +36,23 @@ export class StationsStore {
   /** By identity alone: a WebSocket arrives before anyone knows its tenant. */
   findById(id: string): Promise<StationRow | undefined> {
     return this.db.selectFrom('stations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findMany(ids: readonly string[]): Promise<StationRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('stations').selectAll().where('id', 'in', ids).execute();
+  }
+
+  /** Inserts what is not there yet; returns the ids it inserted. */
+  async insertMissing(rows: NewStationRow[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted = await this.db
+      .insertInto('stations')
+      .values(rows.map((row) => ({ ...row, ...EMPTY_FACTS })))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    return new Set(inserted.map((r) => r.id));
   }
 
   find(tenantId: string, id: string): Promise<StationRow | undefined> {
@@ -24,32 +66,10 @@ export class StationsStore {
     return query.orderBy('id').limit(options.limit).execute();
   }
 
-  async insert(row: {
-    id: string;
-    tenant_id: string;
-    site_id: string | null;
-    password_hash: string | null;
-    security_profile: number;
-    boot_policy: string;
-    ocpp_version: string | null;
-    registered_by: string;
-  }): Promise<boolean> {
+  async insert(row: NewStationRow): Promise<boolean> {
     const result = await this.db
       .insertInto('stations')
-      .values({
-        ...row,
-        vendor: null,
-        model: null,
-        serial_number: null,
-        firmware_version: null,
-        iccid: null,
-        imsi: null,
-        last_boot_status: null,
-        last_boot_at: null,
-        connected_at: null,
-        disconnected_at: null,
-        last_seen_at: null,
-      })
+      .values({ ...row, ...EMPTY_FACTS })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
@@ -75,27 +95,6 @@ export class StationsStore {
       .orderBy('evse_id')
       .orderBy('connector_id')
       .execute();
-  }
-
-  /** Upserts a connector's status unless a newer report is already stored; returns the previous status. */
-  async upsertConnectorStatus(row: ConnectorRow): Promise<{ previousStatus: string | null; applied: boolean }> {
-    const result = await sql<{ previous_status: string | null; applied: boolean }>`
-      with previous as (
-        select status, status_at from station_connectors
-        where station_id = ${row.station_id} and evse_id = ${row.evse_id} and connector_id = ${row.connector_id}
-      ), upserted as (
-        insert into station_connectors (tenant_id, station_id, evse_id, connector_id, status, error_code, info, vendor_error_code, status_at)
-        values (${row.tenant_id}, ${row.station_id}, ${row.evse_id}, ${row.connector_id}, ${row.status}, ${row.error_code}, ${row.info}, ${row.vendor_error_code}, ${row.status_at})
-        on conflict (station_id, evse_id, connector_id) do update set
-          status = excluded.status, error_code = excluded.error_code, info = excluded.info,
-          vendor_error_code = excluded.vendor_error_code, status_at = excluded.status_at
-        where station_connectors.status_at <= excluded.status_at
-        returning 1
-      )
-      select (select status from previous) as previous_status, exists (select 1 from upserted) as applied
-    `.execute(this.db);
-    const first = result.rows[0];
-    return { previousStatus: first?.previous_status ?? null, applied: first?.applied ?? false };
   }
 
   async addSecurityEvent(row: { tenant_id: string; station_id: string; type: string; tech_info: string | null; occurred_at: Date }): Promise<void> {

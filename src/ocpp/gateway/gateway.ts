@@ -71,7 +71,7 @@ export class OcppGateway {
       clientTracking: false,
       maxPayload: options.maxPayloadBytes ?? 1024 * 1024,
       handleProtocols: (_protocols, req) => protocolFor.get(req) ?? false,
-      // OCPP 2.0.1 part 4 §7.2: the CSMS must support compression. No context takeover and a
+      // OCPP-J 2.0.1 part 4 §3.3: the CSMS must support compression. No context takeover and a
       // threshold keep an idle connection free of zlib state for the small frames OCPP sends.
       perMessageDeflate: options.compression
         ? {

@@ -1,4 +1,5 @@
-import { mkdirSync, accessSync, constants as fsConstants } from 'node:fs';
+import { mkdirSync, accessSync, existsSync, constants as fsConstants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { StartupError } from '../errors.js';
@@ -50,7 +51,7 @@ async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<
   let lock: DataDirLock | undefined;
   if (!options.memory) {
     try {
-      mkdirSync(options.dataDir, { recursive: true });
+      makeDirectory(options.dataDir);
       accessSync(options.dataDir, fsConstants.R_OK | fsConstants.W_OK);
     } catch (err) {
       throw new StartupError(`data directory ${options.dataDir} is not usable: ${(err as Error).message}`);
@@ -76,6 +77,25 @@ async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<
       lock?.release();
     },
   };
+}
+
+/**
+ * mkdir -p, one level at a time: Node 20's recursive mkdirSync loops forever under /proc instead
+ * of failing, which would hang start-up on a bad --data.
+ */
+function makeDirectory(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 function redactUrl(url: string): string {
