@@ -132,10 +132,23 @@ describe('station commands over the API', () => {
     const res = await command(id, 'FlyToTheMoon', {});
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ title: 'InvalidInput', errorCode: 'NotImplemented' });
+    expect(res.body).toMatchObject({ title: 'InvalidInput', field: 'action' });
     expect(res.body.detail).toContain('FlyToTheMoon');
     const malformed = await command(id, 'Reset%3Bdrop', { type: 'Immediate' });
     expect(malformed.status).toBe(400);
+    await barrier(station);
+    expect(unreadCalls(station)).toEqual([]);
+  });
+
+  it.each([
+    ['1.6', 'BootNotification', { chargePointVendor: 'X', chargePointModel: 'Y' }],
+    ['2.0.1', 'Heartbeat', {}],
+    ['2.0.1', 'RemoteStartTransaction', { idTag: 'A' }],
+  ] as const)('OCPP %s %s is not a CSMS-initiated action: 400 and nothing is sent', async (version, action, body) => {
+    const { id, station } = await online(version);
+    const res = await command(id, action, body);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ title: 'InvalidInput', field: 'action' });
     await barrier(station);
     expect(unreadCalls(station)).toEqual([]);
   });

@@ -9,6 +9,8 @@ export interface ServerProcessOptions {
   entry: string;
   args: string[];
   port: number;
+  /** Extra environment variables for the server (on top of this process's). */
+  env?: Record<string, string>;
   /** How long to wait for /healthz. Default 60 s. */
   startTimeoutMs?: number;
 }
@@ -45,7 +47,7 @@ export class ServerProcess {
   static async start(options: ServerProcessOptions): Promise<ServerProcess> {
     const child = spawn(process.execPath, [options.entry, ...options.args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env,
+      env: options.env ? { ...process.env, ...options.env } : process.env,
     });
     const server = new ServerProcess(child, options.port, `node ${[options.entry, ...options.args].join(' ')}`);
     child.once('error', () => undefined); // reported through exit

@@ -26,6 +26,19 @@ export interface FleetSettings {
   vendor?: string;
   model?: string;
   firmware?: string;
+  /** Stations offer permessage-deflate (see DEFLATE_OFFER in station.ts). */
+  deflate?: boolean;
+}
+
+/** Padded DataTransfers sent by `sendLargeFrames` since the last reset. */
+export interface LargeFrameStats {
+  sent: number;
+  /** Answered with a CALLRESULT. */
+  results: number;
+  /** Answered with a CALLERROR (a CSMS without DataTransfer support): delivered all the same. */
+  callErrors: number;
+  /** No answer (time-out, connection lost); also counted under failures.call. */
+  failed: number;
 }
 
 export interface SessionPlan {
@@ -41,6 +54,8 @@ export interface FleetStats {
   stations: number;
   /** Sockets open (handshake done). */
   open: number;
+  /** Open sockets that negotiated permessage-deflate. */
+  deflateNegotiated: number;
   accepted: number;
   pending: number;
   rejected: number;
@@ -61,6 +76,7 @@ export interface FleetStats {
   sessionsStarted: number;
   sessionsEnded: number;
   activeSessions: number;
+  largeFrames: LargeFrameStats;
 }
 
 export const DEFAULT_ID_TAGS = ['04A2B3C4D5', '04E1F2A3B4', '0499887766', 'DEMO-TAG-1', 'DEMO-TAG-2', 'DEMO-TAG-3'];
@@ -68,6 +84,10 @@ const MAX_ERROR_SAMPLES = 8;
 
 export function emptyFailures(): Record<FailureKind, number> {
   return { connect: 0, call: 0, boot: 0, protocol: 0, session: 0 };
+}
+
+export function emptyLargeFrames(): LargeFrameStats {
+  return { sent: 0, results: 0, callErrors: 0, failed: 0 };
 }
 
 export function errorCount(stats: Pick<FleetStats, 'failures'>): number {
@@ -88,6 +108,7 @@ export class Fleet implements StationObserver {
   private sessionsStarted = 0;
   private sessionsEnded = 0;
   private sessionPlan: SessionPlan | null = null;
+  private largeFrames = emptyLargeFrames();
   private readonly starting = new Set<Promise<unknown>>();
 
   constructor(
@@ -114,6 +135,7 @@ export class Fleet implements StationObserver {
           ...(this.settings.vendor !== undefined ? { vendor: this.settings.vendor } : {}),
           ...(this.settings.model !== undefined ? { model: this.settings.model } : {}),
           ...(this.settings.firmware !== undefined ? { firmware: this.settings.firmware } : {}),
+          ...(this.settings.deflate !== undefined ? { deflate: this.settings.deflate } : {}),
           scheduler: this.scheduler,
           observer: this,
         }),
@@ -161,6 +183,28 @@ export class Fleet implements StationObserver {
     );
   }
 
+  /**
+   * Every ready station sends one DataTransfer padded to `bytes` characters of data (a frame
+   * over the 1 KiB permessage-deflate threshold); resolves when all are answered or failed.
+   */
+  async sendLargeFrames(bytes: number): Promise<void> {
+    await Promise.all(
+      this.stations
+        .filter((s) => s.ready)
+        .map(async (s) => {
+          this.largeFrames.sent += 1;
+          try {
+            const outcome = await s.sendLargeFrame(bytes);
+            if (outcome === 'result') this.largeFrames.results += 1;
+            else this.largeFrames.callErrors += 1;
+          } catch (error) {
+            this.largeFrames.failed += 1;
+            s.report('call', error);
+          }
+        }),
+    );
+  }
+
   resetStats(): void {
     this.latencyAll = new LatencyHistogram();
     this.handshakes = new LatencyHistogram();
@@ -172,10 +216,12 @@ export class Fleet implements StationObserver {
     this.lastReadyAtMs = null;
     this.sessionsStarted = 0;
     this.sessionsEnded = 0;
+    this.largeFrames = emptyLargeFrames();
   }
 
   stats(): FleetStats {
     let open = 0;
+    let deflateNegotiated = 0;
     let accepted = 0;
     let pending = 0;
     let rejected = 0;
@@ -183,6 +229,7 @@ export class Fleet implements StationObserver {
     let activeSessions = 0;
     for (const s of this.stations) {
       if (s.isOpen) open += 1;
+      if (s.deflateNegotiated) deflateNegotiated += 1;
       if (s.registration === 'Accepted') accepted += 1;
       else if (s.registration === 'Pending') pending += 1;
       else if (s.registration === 'Rejected') rejected += 1;
@@ -194,6 +241,7 @@ export class Fleet implements StationObserver {
     return {
       stations: this.stations.length,
       open,
+      deflateNegotiated,
       accepted,
       pending,
       rejected,
@@ -209,6 +257,7 @@ export class Fleet implements StationObserver {
       sessionsStarted: this.sessionsStarted,
       sessionsEnded: this.sessionsEnded,
       activeSessions,
+      largeFrames: { ...this.largeFrames },
     };
   }
 

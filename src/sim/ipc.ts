@@ -9,7 +9,9 @@ export type WorkerCommand =
   | { kind: 'stats' }
   | { kind: 'reset-stats' }
   | { kind: 'start-sessions'; plan: SessionPlan }
-  | { kind: 'stop-sessions' };
+  | { kind: 'stop-sessions' }
+  /** Every ready station sends one DataTransfer padded to `bytes` characters of data. */
+  | { kind: 'large-frame'; bytes: number };
 
 export type ToWorker =
   | { type: 'init'; settings: FleetSettings; stations: StationSpec[]; statsIntervalMs: number }

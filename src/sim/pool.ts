@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import {
   emptyFailures,
+  emptyLargeFrames,
   Fleet,
   type FleetSettings,
   type FleetStats,
@@ -83,6 +84,7 @@ export function mergeStats(parts: readonly FleetStats[]): PoolStats {
     workers: parts.length,
     stations: 0,
     open: 0,
+    deflateNegotiated: 0,
     accepted: 0,
     pending: 0,
     rejected: 0,
@@ -98,11 +100,16 @@ export function mergeStats(parts: readonly FleetStats[]): PoolStats {
     sessionsStarted: 0,
     sessionsEnded: 0,
     activeSessions: 0,
+    largeFrames: emptyLargeFrames(),
   };
   const latest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
   for (const p of parts) {
     merged.stations += p.stations;
     merged.open += p.open;
+    merged.deflateNegotiated += p.deflateNegotiated;
+    for (const kind of Object.keys(merged.largeFrames) as (keyof PoolStats['largeFrames'])[]) {
+      merged.largeFrames[kind] += p.largeFrames[kind];
+    }
     merged.accepted += p.accepted;
     merged.pending += p.pending;
     merged.rejected += p.rejected;
@@ -251,6 +258,9 @@ class InProcessWorker implements WorkerHandle {
       case 'stop-sessions':
         await f.endSessions();
         break;
+      case 'large-frame':
+        await f.sendLargeFrames(command.bytes);
+        break;
       case 'stats':
         break;
     }
@@ -288,6 +298,7 @@ export class StationPool extends EventEmitter<StationPoolEvents> {
       ...(options.vendor !== undefined ? { vendor: options.vendor } : {}),
       ...(options.model !== undefined ? { model: options.model } : {}),
       ...(options.firmware !== undefined ? { firmware: options.firmware } : {}),
+      ...(options.deflate !== undefined ? { deflate: options.deflate } : {}),
     };
     const handles: WorkerHandle[] = [];
     const pool = new StationPool(handles);
@@ -352,6 +363,11 @@ export class StationPool extends EventEmitter<StationPoolEvents> {
 
   async resetStats(): Promise<void> {
     await this.broadcast({ kind: 'reset-stats' });
+  }
+
+  /** Every ready station sends one DataTransfer padded to `bytes` characters; resolves when all are answered. */
+  async sendLargeFrames(bytes: number): Promise<PoolStats> {
+    return mergeStats(await this.broadcast({ kind: 'large-frame', bytes }));
   }
 
   async startSessions(plan: SessionPlan): Promise<void> {

@@ -54,6 +54,17 @@ const REBOOT_DELAY_MS = 200;
 const CLOSE_GRACE_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 60_000;
 
+/**
+ * What a station offers with `deflate`: permessage-deflate (RFC 7692) without context takeover
+ * either way, frames under 1 KiB sent uncompressed (OCPP-J 2.0.1 part 4 §3.3 recommends
+ * compression; the server offers the same parameters).
+ */
+export const DEFLATE_OFFER = { clientNoContextTakeover: true, serverNoContextTakeover: true, threshold: 1024 } as const;
+export const PERMESSAGE_DEFLATE = 'permessage-deflate';
+
+/** The answer to a padded DataTransfer (`sendLargeFrame`): any answer means the frame got through. */
+export type LargeFrameOutcome = 'result' | 'callerror';
+
 /** Receives what every station of a fleet reports, without a listener per station. */
 export interface StationObserver {
   latency?(action: string, rttMs: number): void;
@@ -90,6 +101,8 @@ export interface StationOptions {
   reconnectDelayMs?: number;
   /** Check inbound CALLs and CALLRESULTs against the official schemas. Default true. */
   validateInbound?: boolean;
+  /** Offer permessage-deflate (DEFLATE_OFFER). Default false: no extension offered. */
+  deflate?: boolean;
   scheduler?: Scheduler;
   observer?: StationObserver;
   random?: () => number;
@@ -202,6 +215,12 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
     return this.ws !== null && this.ws.readyState === WebSocket.OPEN;
   }
 
+  /** The open connection negotiated permessage-deflate. */
+  get deflateNegotiated(): boolean {
+    const ws = this.ws;
+    return ws !== null && ws.readyState === WebSocket.OPEN && ws.extensions.split(/[\s,;]+/).includes(PERMESSAGE_DEFLATE);
+  }
+
   get endpoint(): string {
     return `${this.options.url.replace(/\/+$/, '')}/${encodeURIComponent(this.stationId)}`;
   }
@@ -217,7 +236,7 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
       headers.authorization = `Basic ${credentials}`;
     }
     const ws = new WebSocket(this.endpoint, [SUBPROTOCOL[this.version]], {
-      perMessageDeflate: false,
+      perMessageDeflate: this.options.deflate ? { ...DEFLATE_OFFER } : false,
       handshakeTimeout: this.options.handshakeTimeoutMs ?? 30_000,
       headers,
       ...(this.options.localAddress ? { localAddress: this.options.localAddress } : {}),
@@ -289,6 +308,23 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
   /** Ends the session on a connector (default reason Local: the driver stops it). */
   stopSession(request: { connectorId: number; reason?: StopReason }): Promise<void> {
     return this.dialect.stopSession(this, request.connectorId, request.reason ?? 'Local');
+  }
+
+  /**
+   * Sends one DataTransfer whose `data` is `bytes` characters of base64 (pseudo-random, so it
+   * compresses like real data rather than to nothing): a frame over the 1 KiB deflate threshold,
+   * to exercise the peers' zlib paths. Any answer counts; a CSMS that knows no DataTransfer
+   * answers with a CALLERROR (NotSupported / NotImplemented), which is fine.
+   */
+  async sendLargeFrame(bytes = 2048): Promise<LargeFrameOutcome> {
+    const payload = { vendorId: 'org.ampline.sim', messageId: 'LargeFrame', data: paddingText(bytes, () => this.random()) };
+    try {
+      await this.call('DataTransfer', payload);
+      return 'result';
+    } catch (error) {
+      if (error instanceof CallErrorReceived) return 'callerror';
+      throw error;
+    }
   }
 
   sessions(): SessionInfo[] {
@@ -591,6 +627,13 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
       });
     }
   }
+}
+
+/** `length` characters of base64 from `random` (deterministic for a seeded random). */
+export function paddingText(length: number, random: () => number = Math.random): string {
+  const bytes = Buffer.alloc(Math.ceil((length * 3) / 4) + 3);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(random() * 256);
+  return bytes.toString('base64').slice(0, length);
 }
 
 function rawText(data: WebSocket.RawData): string {

@@ -25,6 +25,8 @@ async function run(command: WorkerCommand, current: Fleet): Promise<void> {
       return current.startSessions(command.plan);
     case 'stop-sessions':
       return current.endSessions();
+    case 'large-frame':
+      return current.sendLargeFrames(command.bytes);
     case 'stats':
       return;
   }

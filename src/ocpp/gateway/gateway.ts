@@ -12,6 +12,7 @@ import type { Payload } from '../rpc/frames.js';
 import { ReplyCache } from '../rpc/reply-cache.js';
 import { ConnectionClosedError, InvalidReplyError, RpcConnection, StationTimeoutError, type InboundCall } from '../rpc/rpc-connection.js';
 import { validatorFor } from '../rpc/schema-validator.js';
+import { isCsmsInitiated } from '../rpc/csms-actions.js';
 import { SUPPORTED_SUBPROTOCOLS, versionLabel, type OcppVersion } from '../rpc/versions.js';
 import { parseBasicAuth, StationPasswordVerifier } from './basic-auth.js';
 import { FrameRing, type LoggedFrame } from './frame-log.js';
@@ -118,6 +119,9 @@ export class OcppGateway {
   async send(tenantId: string, stationId: string, action: string, payload: Payload, timeoutMs?: number): Promise<Payload> {
     const link = this.links.get(stationId);
     if (!link || link.tenantId !== tenantId) throw new DomainError('StationOffline', `station ${stationId} is not connected`);
+    if (!isCsmsInitiated(link.version, action)) {
+      throw new DomainError('InvalidInput', `${action} is not a message the CSMS sends in OCPP ${versionLabel(link.version)}`, { field: 'action' });
+    }
     const requested = actionsRequestedBy(action, payload);
     for (const a of requested) link.triggered.add(a);
     this.options.metrics.ocppMessages.inc({ direction: 'out', version: link.version, action, type: 'call' });

@@ -25,7 +25,21 @@ export interface FakeCsmsOptions {
   record?: boolean;
   /** CALLs to leave unanswered, to test time-outs. */
   ignore?: (call: ReceivedCall) => boolean;
+  /**
+   * Offer permessage-deflate as the Ampline gateway does (threshold 1 KiB, no context takeover
+   * either way). Default false.
+   */
+  deflate?: boolean;
 }
+
+/** The gateway's permessage-deflate settings (src/ocpp/gateway/gateway.ts). */
+export const GATEWAY_DEFLATE = {
+  threshold: 1024,
+  serverNoContextTakeover: true,
+  clientNoContextTakeover: true,
+  concurrencyLimit: 4,
+  zlibDeflateOptions: { memLevel: 4 },
+} as const;
 
 export interface ReceivedCall {
   stationId: string;
@@ -62,13 +76,17 @@ export class FakeCsms extends EventEmitter<FakeCsmsEvents> {
   readonly links = new Map<string, Link>();
   readonly counts = new Map<string, number>();
   private readonly bootAttempts = new Map<string, number>();
-  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  private readonly wss: WebSocketServer;
   private readonly http: Server;
   private seq = 0;
   private transactionIds = 0;
 
   private constructor(private readonly options: FakeCsmsOptions) {
     super();
+    this.wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: options.deflate ? { ...GATEWAY_DEFLATE, zlibDeflateOptions: { ...GATEWAY_DEFLATE.zlibDeflateOptions } } : false,
+    });
     this.http = createServer((req, res) => {
       if (req.url === '/healthz') {
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
@@ -232,6 +250,9 @@ export class FakeCsms extends EventEmitter<FakeCsmsEvents> {
         return { result: { transactionId: ++this.transactionIds, idTagInfo: { status: 'Accepted' } } };
       case 'TransactionEvent':
         return { result: call.payload.eventType === 'Started' ? { idTokenInfo: { status: 'Accepted' } } : {} };
+      case 'DataTransfer':
+        // Echoes the data, so a padded DataTransfer makes a large frame both ways.
+        return { result: { status: 'Accepted', ...(call.payload.data !== undefined ? { data: call.payload.data } : {}) } };
       case 'StopTransaction':
       case 'StatusNotification':
       case 'MeterValues':
