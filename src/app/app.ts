@@ -13,7 +13,7 @@ import { createApiServer } from '../api/server.js';
 import { registerOpsRoutes } from '../api/ops-routes.js';
 import { AccountsService, DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
 import { SitesService, registerSiteRoutes } from '../modules/sites/index.js';
-import { StationsService, checkStationId, createStationsService, registerStationRoutes } from '../modules/stations/index.js';
+import { FrameArchive, StationsService, checkStationId, createStationsService, registerStationRoutes } from '../modules/stations/index.js';
 import { OcppGateway } from '../ocpp/gateway/gateway.js';
 import { createDispatcher } from '../ocpp/dispatch.js';
 import { versionLabel } from '../ocpp/rpc/versions.js';
@@ -91,6 +91,9 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       logger.info('admin API token created from AMPLINE_BOOTSTRAP_TOKEN');
     }
 
+    const frameArchive = config.persistFrames
+      ? new FrameArchive(moduleDb<StationsTables>(db), 500, (err) => logger.error({ err }, 'frame archive write failed'))
+      : undefined;
     const ocppGateway = new OcppGateway({
       directory: {
         credentials: (id) => stations.credentials(id),
@@ -109,6 +112,9 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       pingIntervalMs: config.pingIntervalS * 1000,
       frameLogSize: config.frameLogSize,
       compression: config.compression,
+      ...(frameArchive
+        ? { onFrame: (link, direction, text, atMs) => frameArchive.record(link.tenantId, link.stationId, direction, text, atMs) }
+        : {}),
     });
     gateway = ocppGateway;
 
@@ -117,6 +123,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     registerStationRoutes(api, {
       stations,
       sites,
+      frameArchive,
       commands: {
         send: (tenantId, stationId, action, payload, timeoutMs) => ocppGateway.send(tenantId, stationId, action, payload, timeoutMs),
         isConnected: (id) => ocppGateway.isConnected(id),
@@ -152,6 +159,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         await ocppGateway.close();
         await apiServer.close();
         await stations.flush().catch((err: unknown) => logger.error({ err }, 'final station state write failed'));
+        await frameArchive?.flush().catch((err: unknown) => logger.error({ err }, 'final frame archive write failed'));
         await stations.resetPresence().catch(() => undefined);
         await database.close();
       },

@@ -15,6 +15,7 @@ export interface ServeConfig {
   pingIntervalS: number;
   callTimeoutS: number;
   frameLogSize: number;
+  persistFrames: boolean;
   compression: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -32,6 +33,7 @@ export const SERVE_HELP = `Usage: ampline serve [options]
   --ping-interval S      WebSocket ping interval; 0 disables (default 30)
   --call-timeout S       timeout of a CSMS-initiated call (default 30)
   --frame-log N          frames kept per station for troubleshooting (default 20)
+  --persist-frames       also archive every frame in the database (written in batches)
   --no-compression       do not offer permessage-deflate
   --log-level LEVEL      fatal|error|warn|info|debug|trace|silent (env AMPLINE_LOG_LEVEL, default info)
 
@@ -67,6 +69,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
         'ping-interval': { type: 'string' },
         'call-timeout': { type: 'string' },
         'frame-log': { type: 'string' },
+        'persist-frames': { type: 'boolean' },
         'no-compression': { type: 'boolean' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -98,6 +101,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     pingIntervalS: integer('--ping-interval', values['ping-interval'], 30, 0, 3600),
     callTimeoutS: integer('--call-timeout', values['call-timeout'], 30, 1, 600),
     frameLogSize: integer('--frame-log', values['frame-log'], 20, 0, 1000),
+    persistFrames: values['persist-frames'] ?? env['AMPLINE_PERSIST_FRAMES'] === 'true',
     compression: !(values['no-compression'] ?? false),
     logLevel: logLevel as ServeConfig['logLevel'],
   };

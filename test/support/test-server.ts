@@ -53,6 +53,7 @@ export async function startTestServer(overrides: Partial<ServeConfig> = {}, opti
     pingIntervalS: 0,
     callTimeoutS: 5,
     frameLogSize: 20,
+    persistFrames: false,
     compression: true,
     logLevel: 'silent',
     ...overrides,

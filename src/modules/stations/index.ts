@@ -3,6 +3,7 @@ export type { StationsServiceDeps } from './service.js';
 export { StationsStore } from './store.js';
 export { StationStateWriter } from './state-writer.js';
 export { createStationsService } from './create.js';
+export { FrameArchive } from './frame-archive.js';
 export { stationsMigrations } from './migrations.js';
 export type { StationsTables } from './tables.js';
 export type * from './types.js';

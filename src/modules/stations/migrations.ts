@@ -62,4 +62,22 @@ export const stationsMigrations: NamedMigration[] = [
       },
     },
   },
+  {
+    // Numbered after the modules that came before it, so it runs last on existing databases.
+    name: '0009_station_frames',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('station_frames')
+          .addColumn('id', 'bigserial', (c) => c.primaryKey())
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('station_id', 'text', (c) => c.notNull())
+          .addColumn('at', 'timestamptz', (c) => c.notNull())
+          .addColumn('direction', 'text', (c) => c.notNull())
+          .addColumn('frame', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('station_frames_station_idx').on('station_frames').columns(['tenant_id', 'station_id', 'at']).execute();
+      },
+    },
+  },
 ];

@@ -2,12 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/principal.js';
 import { DomainError } from '../../platform/errors.js';
 import type { StationsService } from './service.js';
+import type { FrameArchive } from './frame-archive.js';
 import type { SiteLookup, StationCommands, StationView } from './types.js';
 
 export interface StationRoutesDeps {
   stations: StationsService;
   commands: StationCommands;
   sites: SiteLookup;
+  /** Present when the server archives frames (--persist-frames). */
+  frameArchive?: FrameArchive | undefined;
 }
 
 const bootStatus = { type: 'string', enum: ['Accepted', 'Pending', 'Rejected'] } as const;
@@ -19,7 +22,7 @@ const stationIdParams = {
 } as const;
 
 export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesDeps): void {
-  const { stations, commands, sites } = deps;
+  const { stations, commands, sites, frameArchive } = deps;
   const present = (view: StationView): StationView => ({ ...view, online: commands.isConnected(view.id) || view.online });
 
   async function checkSite(tenantId: string, siteId: string | null | undefined): Promise<void> {
@@ -115,13 +118,30 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { source?: 'recent' | 'archive'; limit?: number; before?: string } }>(
     '/api/v1/stations/:id/messages',
-    { config: { minRole: 'support' }, schema: { params: stationIdParams } },
+    {
+      config: { minRole: 'support' },
+      schema: {
+        params: stationIdParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            source: { type: 'string', enum: ['recent', 'archive'] },
+            limit: { type: 'integer', minimum: 1, maximum: 1000 },
+            before: { type: 'string', format: 'date-time' },
+          },
+        },
+      },
+    },
     async (request) => {
       const { tenantId } = principalOf(request);
       await stations.get(tenantId, request.params.id);
-      return { items: commands.frames(request.params.id) };
+      if (request.query.source !== 'archive') return { items: commands.frames(request.params.id) };
+      if (!frameArchive) throw new DomainError('Conflict', 'frames are not archived on this server; start it with --persist-frames');
+      const before = request.query.before ? new Date(request.query.before) : undefined;
+      return { items: await frameArchive.list(tenantId, request.params.id, { limit: request.query.limit ?? 100, before }) };
     },
   );
 

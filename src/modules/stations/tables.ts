@@ -46,7 +46,17 @@ export interface StationSecurityEventsTable {
   occurred_at: Date;
 }
 
+export interface StationFramesTable {
+  id: Generated<number>;
+  tenant_id: string;
+  station_id: string;
+  at: Date;
+  direction: string;
+  frame: string;
+}
+
 export interface StationsTables {
+  station_frames: StationFramesTable;
   stations: StationsTable;
   station_connectors: StationConnectorsTable;
   station_security_events: StationSecurityEventsTable;

@@ -48,6 +48,8 @@ export interface GatewayOptions {
   frameLogSize: number;
   compression: boolean;
   maxPayloadBytes?: number;
+  /** Every frame, both directions, for an optional archive; must return at once. */
+  onFrame?: (link: LinkContext, direction: 'in' | 'out', text: string, atMs: number) => void;
 }
 
 interface StationMemory {
@@ -262,7 +264,11 @@ export class OcppGateway {
       replies: memory.replies,
       callTimeoutMs: this.options.callTimeoutMs,
       handle: (call) => this.serve(link, call),
-      onFrame: (direction, text) => memory.frames.push(clock.nowMs(), direction, text),
+      onFrame: (direction, text) => {
+        const atMs = clock.nowMs();
+        memory.frames.push(atMs, direction, text);
+        this.options.onFrame?.(link, direction, text, atMs);
+      },
       onInternalError: (err, call) => logger.error({ err, stationId, action: call.action, messageId: call.messageId }, 'OCPP handler failed'),
       onStrayReply: (messageId) => logger.debug({ stationId, messageId }, 'reply to no pending call ignored'),
     });
