@@ -102,6 +102,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         connected: (link, remote) => stations.connected(link.tenantId, link.stationId, versionLabel(link.version), remote),
         disconnected: (link, reason) => stations.disconnected(link.tenantId, link.stationId, reason),
         authenticationFailed: (creds, reason) => stations.securityEvent(creds.tenantId, creds.id, 'AuthenticationFailed', reason),
+        seen: (link, at) => stations.seen(link.stationId, at),
       },
       dispatch: createDispatcher({ services: { stations }, clock, logger }),
       clock,

@@ -237,6 +237,11 @@ export class StationsService {
     return { status, intervalS: status === 'Accepted' ? this.deps.heartbeatIntervalS : this.deps.bootRetryIntervalS };
   }
 
+  /** Any message from a station counts as a sign of life (1.6 §4.6, 2.0.1 G02). */
+  seen(stationId: string, at: Date): void {
+    this.deps.writer.patchStation(stationId, { last_seen_at: at });
+  }
+
   async heartbeat(tenantId: string, stationId: string): Promise<Date> {
     const at = this.deps.clock.now();
     this.deps.writer.patchStation(stationId, { last_seen_at: at });

@@ -28,7 +28,11 @@ export interface StationDirectory {
   connected(link: LinkContext, remoteAddress: string | undefined): Promise<void>;
   disconnected(link: LinkContext, reason: string): Promise<void>;
   authenticationFailed(credentials: StationCredentials, reason: string): Promise<void>;
+  /** A sign of life; called at most once a minute per station. */
+  seen(link: LinkContext, at: Date): void;
 }
+
+const SEEN_EVERY_MS = 60_000;
 
 /**
  * The seam between the gateway (sockets, framing, auth, validation) and the core (handlers and
@@ -301,6 +305,11 @@ export class OcppGateway {
   private async serve(link: StationLink, call: InboundCall): Promise<Payload> {
     const { metrics } = this.options;
     const stop = metrics.ocppHandlerSeconds.startTimer({ action: call.action });
+    const nowMs = this.options.clock.nowMs();
+    if (nowMs - link.seenReportedMs >= SEEN_EVERY_MS) {
+      link.seenReportedMs = nowMs;
+      this.options.directory.seen(link, new Date(nowMs));
+    }
     try {
       checkAllowedBeforeAcceptance(link, call.action);
       const result = await this.options.dispatch(link, call);

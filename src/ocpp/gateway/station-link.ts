@@ -20,6 +20,8 @@ export class StationLink implements LinkContext {
   /** Actions the station may send while not Accepted because we asked for them (B02.FR.09). */
   readonly triggered = new Set<string>();
   readonly connectedAtMs: number;
+  /** When lastSeen was last written: connecting writes it, so it starts there. */
+  seenReportedMs: number;
   rpc!: RpcConnection;
 
   constructor(
@@ -33,6 +35,7 @@ export class StationLink implements LinkContext {
   ) {
     this.bootStatus = bootStatus;
     this.connectedAtMs = nowMs;
+    this.seenReportedMs = nowMs;
   }
 
   setBootStatus(status: LinkBootStatus): void {
