@@ -55,7 +55,8 @@ function finished(child: ChildProcess, state: { hung: boolean } = { hung: false 
 }
 
 /** A command that should exit by itself; one that hangs is killed so the test fails saying so. */
-const RUN_GUARD_MS = 15_000;
+// Generous: a first start on a fresh directory runs initdb, slow while the rest of the suite loads both cores.
+const RUN_GUARD_MS = 45_000;
 
 /** Runs a command to completion. */
 async function run(args: string[], env: Record<string, string> = {}): Promise<Finished> {

@@ -1,15 +1,19 @@
 // `bench <subcommand>` dispatch, shared by dist/bench/main.js and (if wired) `ampline bench`.
 import { runConnectCommand } from './connect.js';
+import { runDeflateCommand } from './deflate.js';
 
 const USAGE = `usage: bench <benchmark> [options]
 benchmarks:
-  connect   connect/boot rate, server memory per station, reconnect storm (bench connect --help)`;
+  connect   connect/boot rate, server memory per station, reconnect storm (bench connect --help)
+  deflate   server memory per station with and without permessage-deflate (bench deflate --help)`;
 
 export async function runBenchCommand(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   switch (name) {
     case 'connect':
       return runConnectCommand(rest);
+    case 'deflate':
+      return runDeflateCommand(rest);
     case undefined:
     case '--help':
     case '-h':

@@ -2,13 +2,14 @@
 // each connected station costs it in memory, and how it survives every station dropping and
 // reconnecting at once (the storm). Target: 19,000 stations Accepted again within 60 s, 0 errors.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseOcppChoice, stationSpecs, type OcppChoice } from '../sim/cli.js';
-import { errorCount } from '../sim/fleet.js';
+import { errorCount, type LargeFrameStats } from '../sim/fleet.js';
 import { StationPool, summarizeLatency, type LatencySummary, type PoolStats } from '../sim/pool.js';
 import { freePort, processMemory, processTreeMemory, ServerProcess, type ProcessMemory } from './server-process.js';
 import { fmtMb, fmtMs, machineInfo, table, writeResult, type MachineInfo } from './report.js';
@@ -39,7 +40,47 @@ export interface ConnectBenchOptions {
   /** Pause before reading memory, so the server settles. */
   settleMs: number;
   workerPath?: string;
+  /** Stations offer permessage-deflate. Default false. */
+  deflate?: boolean;
+  /**
+   * After the connect phase (and its memory reading) every station sends one DataTransfer
+   * padded to this many characters of data: a frame over the 1 KiB deflate threshold.
+   */
+  largeFrameBytes?: number;
+  /**
+   * With largeFrameBytes, the server also sends every station one such DataTransfer, through
+   * POST /api/v1/stations/:id/ocpp/DataTransfer (needs a spawned Ampline server: the bench
+   * gives it an AMPLINE_BOOTSTRAP_TOKEN).
+   */
+  largeFrameDown?: boolean;
+  /** Extra arguments for the spawned server, e.g. ['--no-compression']. */
+  serverArgs?: string[];
   log: (line: string) => void;
+}
+
+export interface DownFrameStats {
+  sent: number;
+  /** HTTP 200: the station answered the DataTransfer. */
+  answered: number;
+  failed: number;
+  errorSamples: string[];
+}
+
+export interface CompressionResult {
+  /** The stations offered permessage-deflate. */
+  offered: boolean;
+  /** Open sockets whose ws.extensions include permessage-deflate, after the connect phase. */
+  negotiated: number;
+  open: number;
+  largeFrame: {
+    bytes: number;
+    /** Station → server DataTransfers (a CALLERROR NotSupported answer counts as delivered). */
+    up: LargeFrameStats;
+    /** Server → station DataTransfers through the REST API; null when not asked for. */
+    down: DownFrameStats | null;
+    /** From the first frame sent to the last answer. */
+    durationMs: number;
+  } | null;
 }
 
 export interface PhaseResult {
@@ -76,23 +117,71 @@ export interface ConnectBenchResult {
     storm: boolean;
     url: string;
     serverCommand: string | null;
+    deflate: boolean;
+    largeFrameBytes: number | null;
+    largeFrameDown: boolean;
+    serverArgs: string[];
   };
   server: {
     pid: number | null;
     baseline: ProcessMemory | null;
     afterConnect: ProcessMemory | null;
+    /** After every large frame was answered (and the settle pause); null without large frames. */
+    afterLargeFrames: ProcessMemory | null;
     afterStorm: ProcessMemory | null;
     /** (RSS after connect − baseline) / stations; null when RSS did not grow. */
     rssPerStationKb: number | null;
+    /** (RSS after the large frames − baseline) / stations. */
+    rssPerStationAfterLargeFramesKb: number | null;
   };
-  /** The load generator's worker processes after the connect phase. */
-  sim: { workers: number; rssKb: number; perStationKb: number };
+  compression: CompressionResult;
+  /** The load generator's worker processes after the connect phase (and after the large frames). */
+  sim: { workers: number; rssKb: number; perStationKb: number; afterLargeFramesRssKb: number | null };
   connect: PhaseResult;
   storm: (PhaseResult & { disconnectMs: number; withinTarget: boolean; targetMs: number }) | null;
   ok: boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const perStationKb = (from: ProcessMemory | null, to: ProcessMemory | null, stations: number): number | null => {
+  const grownKb = from && to ? to.rssKb - from.rssKb : 0;
+  return grownKb > 0 ? Math.round((grownKb / stations) * 100) / 100 : null;
+};
+
+/** Server → station DataTransfers through the REST API, `parallel` requests at a time. */
+async function sendDownFrames(
+  baseUrl: string,
+  token: string,
+  stationIds: readonly string[],
+  bytes: number,
+  parallel = 32,
+): Promise<DownFrameStats> {
+  const stats: DownFrameStats = { sent: 0, answered: 0, failed: 0, errorSamples: [] };
+  const body = JSON.stringify({ vendorId: 'org.ampline.bench', messageId: 'LargeFrame', data: randomBytes(bytes).toString('base64').slice(0, bytes) });
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let id = stationIds[next++]; id !== undefined; id = stationIds[next++]) {
+      stats.sent += 1;
+      try {
+        const res = await fetch(`${baseUrl}/api/v1/stations/${encodeURIComponent(id)}/ocpp/DataTransfer`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(60_000),
+        });
+        const text = await res.text();
+        if (res.status === 200) stats.answered += 1;
+        else throw new Error(`HTTP ${res.status} ${text.slice(0, 200)}`);
+      } catch (error) {
+        stats.failed += 1;
+        if (stats.errorSamples.length < 5) stats.errorSamples.push(`${id}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, stationIds.length) }, lane));
+  return stats;
+}
 
 function phaseResult(stats: PoolStats, startedAtMs: number, timedOut: boolean): PhaseResult {
   const durationMs = stats.lastReadyAtMs === null ? null : stats.lastReadyAtMs - startedAtMs;
@@ -132,7 +221,12 @@ export async function runConnectBench(options: ConnectBenchOptions): Promise<Con
   let server: ServerProcess | null = null;
   let dataDir: string | null = null;
   let pool: StationPool | null = null;
+  const largeFrameDown = options.largeFrameBytes !== undefined && options.largeFrameDown === true;
+  const apiToken = largeFrameDown ? `amp_bench_${randomBytes(16).toString('hex')}` : null;
   try {
+    if (largeFrameDown && (options.url !== undefined || !options.serverEntry.endsWith('ampline.js'))) {
+      throw new Error('--large-frame-down needs a spawned Ampline server (no --url, no other --server-entry)');
+    }
     let url = options.url;
     let serverPid = options.serverPid ?? null;
     if (!url) {
@@ -146,9 +240,14 @@ export async function runConnectBench(options: ConnectBenchOptions): Promise<Con
           execFile(process.execPath, [options.serverEntry, 'migrate', '--data', dataDir as string], (err) => (err ? reject(err) : resolve()));
         });
       }
-      const args = ['serve', '--port', String(port), '--data', dataDir, '--auto-register', '--log-level', 'warn'];
+      const args = ['serve', '--port', String(port), '--data', dataDir, '--auto-register', '--log-level', 'warn', ...(options.serverArgs ?? [])];
       log(`bench: starting server: node ${options.serverEntry} ${args.join(' ')}`);
-      server = await ServerProcess.start({ entry: options.serverEntry, args, port });
+      server = await ServerProcess.start({
+        entry: options.serverEntry,
+        args,
+        port,
+        ...(apiToken !== null ? { env: { AMPLINE_BOOTSTRAP_TOKEN: apiToken } } : {}),
+      });
       url = `ws://127.0.0.1:${port}/ocpp`;
       serverPid = server.pid;
     }
@@ -167,8 +266,12 @@ export async function runConnectBench(options: ConnectBenchOptions): Promise<Con
       ...(options.stationsPerWorker !== undefined ? { stationsPerWorker: options.stationsPerWorker } : {}),
       ...(options.maxConnecting !== undefined ? { maxConnecting: options.maxConnecting } : {}),
       ...(options.workerPath !== undefined ? { workerPath: options.workerPath } : {}),
+      ...(options.deflate ? { deflate: true } : {}),
     });
-    log(`bench: ${options.stations} stations (${options.ocpp}) over ${pool.workerCount} worker processes → ${url}`);
+    log(
+      `bench: ${options.stations} stations (${options.ocpp}${options.deflate ? ', offering permessage-deflate' : ''}) ` +
+        `over ${pool.workerCount} worker processes → ${url}`,
+    );
 
     const progress = setInterval(() => {
       const s = pool?.latest();
@@ -177,15 +280,47 @@ export async function runConnectBench(options: ConnectBenchOptions): Promise<Con
     try {
       const connect = await connectPhase(pool, options.stations, options.phaseTimeoutS * 1000);
       log(`bench: connect phase: ${connect.ready}/${options.stations} ready in ${fmtMs(connect.durationMs)}`);
+      const afterPhase = await pool.stats();
+      const compression: CompressionResult = {
+        offered: options.deflate === true,
+        negotiated: afterPhase.deflateNegotiated,
+        open: afterPhase.open,
+        largeFrame: null,
+      };
+      log(`bench: permessage-deflate negotiated on ${compression.negotiated} of ${compression.open} open sockets`);
       await sleep(options.settleMs);
       const afterConnect = await memory();
-      const simParts = await Promise.all(pool.pids.map((pid) => processMemory(pid)));
-      const simRssKb = simParts.reduce((sum, m) => sum + (m?.rssKb ?? 0), 0);
-      const sim = {
+      const simMemory = async (): Promise<number> =>
+        (await Promise.all(pool?.pids.map((pid) => processMemory(pid)) ?? [])).reduce((sum, m) => sum + (m?.rssKb ?? 0), 0);
+      const simRssKb = await simMemory();
+      const sim: ConnectBenchResult['sim'] = {
         workers: pool.workerCount,
         rssKb: simRssKb,
         perStationKb: Math.round((simRssKb / Math.max(1, options.stations)) * 10) / 10,
+        afterLargeFramesRssKb: null,
       };
+
+      let afterLargeFrames: ProcessMemory | null = null;
+      if (options.largeFrameBytes !== undefined) {
+        const bytes = options.largeFrameBytes;
+        const sentAtMs = Date.now();
+        log(`bench: every ready station sends a DataTransfer with ${bytes} characters of data`);
+        const up = (await pool.sendLargeFrames(bytes)).largeFrames;
+        let down: DownFrameStats | null = null;
+        if (largeFrameDown && apiToken !== null && url !== undefined) {
+          log(`bench: the server sends every station a DataTransfer with ${bytes} characters of data (REST API)`);
+          const ids = stations.map((s) => s.id);
+          down = await sendDownFrames(url.replace(/^ws/, 'http').replace(/\/ocpp\/?$/, ''), apiToken, ids, bytes);
+        }
+        compression.largeFrame = { bytes, up, down, durationMs: Date.now() - sentAtMs };
+        log(
+          `bench: large frames up: ${up.sent} sent, ${up.results} CALLRESULT, ${up.callErrors} CALLERROR, ${up.failed} failed` +
+            (down ? `; down: ${down.sent} sent, ${down.answered} answered, ${down.failed} failed` : ''),
+        );
+        await sleep(options.settleMs);
+        afterLargeFrames = await memory();
+        sim.afterLargeFramesRssKb = await simMemory();
+      }
 
       let storm: ConnectBenchResult['storm'] = null;
       let afterStorm: ProcessMemory | null = null;
@@ -209,9 +344,13 @@ export async function runConnectBench(options: ConnectBenchOptions): Promise<Con
       }
 
       // Null when memory fell meanwhile (start-up garbage collected late): no per-station figure then.
-      const grownKb = baseline && afterConnect ? afterConnect.rssKb - baseline.rssKb : 0;
-      const rssPerStationKb = grownKb > 0 ? Math.round((grownKb / options.stations) * 100) / 100 : null;
-      const ok = connect.ready === options.stations && connect.errors === 0 && (storm === null || storm.withinTarget);
+      const rssPerStationKb = perStationKb(baseline, afterConnect, options.stations);
+      const rssPerStationAfterLargeFramesKb = perStationKb(baseline, afterLargeFrames, options.stations);
+      const large = compression.largeFrame;
+      const largeOk =
+        large === null ||
+        (large.up.failed === 0 && large.up.sent === options.stations && (large.down === null || large.down.failed === 0));
+      const ok = connect.ready === options.stations && connect.errors === 0 && largeOk && (storm === null || storm.withinTarget);
       return {
         benchmark: 'connect',
         startedAt: startedAt.toISOString(),
@@ -226,8 +365,21 @@ export async function runConnectBench(options: ConnectBenchOptions): Promise<Con
           storm: options.storm,
           url,
           serverCommand: server?.command ?? null,
+          deflate: options.deflate === true,
+          largeFrameBytes: options.largeFrameBytes ?? null,
+          largeFrameDown,
+          serverArgs: options.serverArgs ?? [],
         },
-        server: { pid: serverPid, baseline, afterConnect, afterStorm, rssPerStationKb },
+        server: {
+          pid: serverPid,
+          baseline,
+          afterConnect,
+          afterLargeFrames,
+          afterStorm,
+          rssPerStationKb,
+          rssPerStationAfterLargeFramesKb,
+        },
+        compression,
         sim,
         connect,
         storm,
@@ -255,6 +407,9 @@ export function renderConnectResult(r: ConnectBenchResult): string {
   const lines = [
     `connect benchmark: ${r.config.stations} stations (OCPP ${r.config.ocpp}, ${r.config.connectors} connectors), ` +
       `${r.config.workers} sim workers, ${r.machine.cpus} CPUs, node ${r.machine.node}`,
+    `permessage-deflate: ${r.compression.offered ? 'offered' : 'not offered'} by the stations, ` +
+      `negotiated on ${r.compression.negotiated} of ${r.compression.open} open sockets` +
+      (r.config.serverArgs.length > 0 ? ` (server args: ${r.config.serverArgs.join(' ')})` : ''),
     '',
     table([
       ['', 'connect', 'storm (drop all, reconnect all)'],
@@ -277,12 +432,30 @@ export function renderConnectResult(r: ConnectBenchResult): string {
       ['server memory (RSS, process tree)', ''],
       ['baseline', fmtMb(r.server.baseline?.rssKb)],
       ['after connect', fmtMb(r.server.afterConnect?.rssKb)],
-      ['per station', r.server.rssPerStationKb === null ? '-' : `${r.server.rssPerStationKb.toFixed(1)} kB`],
+      ['per station', fmtKb(r.server.rssPerStationKb)],
+      ...(r.compression.largeFrame
+        ? [
+            [`after large frames (${largeFrameLabel(r.compression)})`, fmtMb(r.server.afterLargeFrames?.rssKb)],
+            ['per station after large frames', fmtKb(r.server.rssPerStationAfterLargeFramesKb)],
+          ]
+        : []),
       ['after storm', fmtMb(r.server.afterStorm?.rssKb)],
-      ['peak (VmHWM)', fmtMb((r.server.afterStorm ?? r.server.afterConnect)?.peakRssKb)],
+      ['peak (VmHWM)', fmtMb((r.server.afterStorm ?? r.server.afterLargeFrames ?? r.server.afterConnect)?.peakRssKb)],
       ['load generator (all workers)', `${fmtMb(r.sim.rssKb)} (${r.sim.perStationKb.toFixed(1)} kB/station)`],
+      ...(r.sim.afterLargeFramesRssKb !== null ? [['load generator after large frames', fmtMb(r.sim.afterLargeFramesRssKb)]] : []),
     ]),
   ];
+  const large = r.compression.largeFrame;
+  if (large) {
+    lines.push(
+      '',
+      `large frames (${large.bytes} characters of data): up ${large.up.sent} sent, ${large.up.results} CALLRESULT, ` +
+        `${large.up.callErrors} CALLERROR, ${large.up.failed} failed` +
+        (large.down ? `; down ${large.down.sent} sent, ${large.down.answered} answered, ${large.down.failed} failed` : '') +
+        ` in ${fmtMs(large.durationMs)}`,
+      ...(large.down?.errorSamples ?? []).map((s) => `  ${s}`),
+    );
+  }
   const samples = [...r.connect.errorSamples, ...(r.storm?.errorSamples ?? [])];
   if (samples.length > 0) lines.push('', 'first errors:', ...samples.slice(0, 8).map((s) => `  ${s}`));
   if (r.storm) {
@@ -293,6 +466,14 @@ export function renderConnectResult(r: ConnectBenchResult): string {
     );
   }
   return lines.join('\n');
+}
+
+function fmtKb(kb: number | null): string {
+  return kb === null ? '-' : `${kb.toFixed(1)} kB`;
+}
+
+function largeFrameLabel(c: CompressionResult): string {
+  return c.largeFrame?.down ? 'both ways' : 'station → server';
 }
 
 const USAGE = `usage: bench connect --stations N [options]
@@ -310,7 +491,16 @@ const USAGE = `usage: bench connect --stations N [options]
   --url URL               bench an already running server instead (memory needs --server-pid)
   --server-pid PID
   --results-dir DIR       where JSON results go (default bench/results)
-  --settle-ms MS          pause before each memory reading (default 2000)`;
+  --settle-ms MS          pause before each memory reading (default 2000)
+  --deflate               stations offer permessage-deflate (no context takeover, threshold 1 KiB);
+                          the result counts the sockets that negotiated it
+  --large-frame[=BYTES]   after the connect phase every station sends one DataTransfer padded to
+                          BYTES characters of data (default 2048), then memory is read again
+  --large-frame-down      with --large-frame: the server also sends every station one (REST API;
+                          spawned Ampline server only)
+  --server-args="A B"     extra arguments for the spawned server, split on spaces (write it with =
+                          when they start with a dash: --server-args="--no-compression")
+  --server-no-compression the same as --server-args --no-compression`;
 
 function intOption(name: string, value: string | undefined, fallback: number | undefined, min = 1): number | undefined {
   if (value === undefined) return fallback;
@@ -319,11 +509,36 @@ function intOption(name: string, value: string | undefined, fallback: number | u
   return n;
 }
 
+/**
+ * `--large-frame` takes an optional value; parseArgs wants a value for a string option, so the
+ * bare flag is rewritten to `--large-frame=` before parsing (see normalizeLargeFrameFlag).
+ */
+function parseLargeFrame(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === '') return DEFAULT_LARGE_FRAME_BYTES;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1025 || n > 512 * 1024) {
+    throw new Error(`--large-frame must be a number of characters from 1025 to 524288, got '${value}'`);
+  }
+  return n;
+}
+
+export const DEFAULT_LARGE_FRAME_BYTES = 2048;
+
+/** `--large-frame` alone (next token another flag or nothing) becomes `--large-frame=`. */
+export function normalizeLargeFrameFlag(argv: readonly string[]): string[] {
+  return argv.map((arg, i) => {
+    if (arg !== '--large-frame') return arg;
+    const next = argv[i + 1];
+    return next === undefined || next.startsWith('--') ? '--large-frame=' : arg;
+  });
+}
+
 export async function runConnectCommand(argv: string[], log: (line: string) => void = console.log): Promise<number> {
   let options: ConnectBenchOptions;
   try {
     const { values } = parseArgs({
-      args: argv,
+      args: normalizeLargeFrameFlag(argv),
       strict: true,
       allowPositionals: false,
       options: {
@@ -344,6 +559,11 @@ export async function runConnectCommand(argv: string[], log: (line: string) => v
         'results-dir': { type: 'string' },
         'settle-ms': { type: 'string' },
         prefix: { type: 'string' },
+        deflate: { type: 'boolean' },
+        'large-frame': { type: 'string' },
+        'large-frame-down': { type: 'boolean' },
+        'server-args': { type: 'string' },
+        'server-no-compression': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -356,6 +576,12 @@ export async function runConnectCommand(argv: string[], log: (line: string) => v
     const maxConnecting = intOption('max-connecting', values['max-connecting'], undefined);
     const port = intOption('port', values.port, undefined);
     const serverPid = intOption('server-pid', values['server-pid'], undefined);
+    const largeFrameBytes = parseLargeFrame(values['large-frame']);
+    if (values['large-frame-down'] && largeFrameBytes === undefined) throw new Error('--large-frame-down needs --large-frame');
+    const serverArgs = [
+      ...(values['server-args'] ?? '').split(/\s+/).filter((a) => a !== ''),
+      ...(values['server-no-compression'] ? ['--no-compression'] : []),
+    ];
     options = {
       stations: intOption('stations', values.stations, 1000) ?? 1000,
       ocpp: parseOcppChoice(values.ocpp ?? 'mixed'),
@@ -374,6 +600,10 @@ export async function runConnectCommand(argv: string[], log: (line: string) => v
       ...(port !== undefined ? { port } : {}),
       ...(values.url !== undefined ? { url: values.url } : {}),
       ...(serverPid !== undefined ? { serverPid } : {}),
+      ...(values.deflate ? { deflate: true } : {}),
+      ...(largeFrameBytes !== undefined ? { largeFrameBytes } : {}),
+      ...(values['large-frame-down'] ? { largeFrameDown: true } : {}),
+      ...(serverArgs.length > 0 ? { serverArgs } : {}),
     };
   } catch (error) {
     console.error(`bench connect: ${error instanceof Error ? error.message : String(error)} (see bench connect --help)`);

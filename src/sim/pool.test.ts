@@ -109,3 +109,44 @@ describe('worker pool', () => {
     expect(mergeStats([a, b])).toMatchObject({ workers: 2, stations: 5, ready: 3, lastReadyAtMs: 30, failures: { call: 2 } });
   });
 });
+
+describe('deflate and large frames', () => {
+  it('deflate reaches the workers; every station negotiates it and sends a large frame', async () => {
+    const csms = await FakeCsms.start({ record: false, deflate: true });
+    const pool = await StationPool.start({
+      url: csms.url,
+      stations: specs(20, 'DEFL'),
+      workers: 2,
+      workerPath: join(tree.root, 'sim', 'worker.js'),
+      statsIntervalMs: 50,
+      deflate: true,
+    });
+    try {
+      await pool.connectAll();
+      expect(await pool.waitFor((s) => s.ready === 20, 15_000)).not.toBeNull();
+      const stats = await pool.stats();
+      expect(stats).toMatchObject({ open: 20, deflateNegotiated: 20 });
+      const after = await pool.sendLargeFrames(2048);
+      expect(after.largeFrames).toEqual({ sent: 20, results: 20, callErrors: 0, failed: 0 });
+      expect(csms.count('DataTransfer')).toBe(20);
+      expect([...csms.links.values()].every((l) => l.ws.extensions.includes('permessage-deflate'))).toBe(true);
+      expect(csms.violations).toEqual([]);
+    } finally {
+      await pool.stop();
+      await csms.close();
+    }
+  });
+
+  it('without deflate nothing is negotiated', async () => {
+    const csms = await FakeCsms.start({ record: false, deflate: true });
+    const pool = await StationPool.start({ url: csms.url, stations: specs(4, 'NODEFL'), workers: 0, statsIntervalMs: 50 });
+    try {
+      await pool.connectAll();
+      expect(await pool.waitFor((s) => s.ready === 4, 15_000)).not.toBeNull();
+      expect(await pool.stats()).toMatchObject({ open: 4, deflateNegotiated: 0 });
+    } finally {
+      await pool.stop();
+      await csms.close();
+    }
+  });
+});

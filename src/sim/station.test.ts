@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OcppVersion } from './frames.js';
 import { Scheduler } from './scheduler.js';
-import { Station, type StationOptions } from './station.js';
+import { paddingText, Station, type StationOptions } from './station.js';
 import { FakeCsms, type FakeCsmsOptions } from './testing/fake-csms.js';
 import { ManualClock } from './testing/manual-clock.js';
 
@@ -168,5 +168,57 @@ describe('connection and boot', () => {
     csms.links.get(s.stationId)?.ws.terminate();
     await again;
     expect(csms.count('BootNotification')).toBe(2);
+  });
+});
+
+describe('permessage-deflate', () => {
+  it.each(['1.6', '2.0.1'] as const)('%s: with deflate the station negotiates it with a CSMS that offers it', async (version) => {
+    await startCsms({ deflate: true });
+    const s = station(version, { deflate: true });
+    await boot(s);
+    expect(s.deflateNegotiated).toBe(true);
+    expect(csms.links.get(s.stationId)?.ws.extensions).toContain('permessage-deflate');
+  });
+
+  it('without deflate, or against a CSMS that does not offer it, nothing is negotiated', async () => {
+    await startCsms({ deflate: true });
+    const plain = station('1.6');
+    await boot(plain);
+    expect(plain.deflateNegotiated).toBe(false);
+    await startCsms({ deflate: false });
+    const offering = station('2.0.1', { deflate: true });
+    await boot(offering);
+    expect(offering.deflateNegotiated).toBe(false);
+    expect(csms.links.get(offering.stationId)?.ws.extensions).toBe('');
+  });
+
+  it.each(['1.6', '2.0.1'] as const)('%s: a padded DataTransfer goes out and comes back compressed', async (version) => {
+    await startCsms({ deflate: true });
+    const s = station(version, { deflate: true });
+    await boot(s);
+    const link = csms.links.get(s.stationId);
+    const before = link?.bytesRead() ?? 0;
+    expect(await s.sendLargeFrame(4096)).toBe('result');
+    const call = await csms.waitForCall((c) => c.stationId === s.stationId && c.action === 'DataTransfer');
+    expect(call.payload).toMatchObject({ vendorId: 'org.ampline.sim', messageId: 'LargeFrame' });
+    expect(String(call.payload.data)).toHaveLength(4096);
+    // base64 compresses to about 3/4: the frame on the wire is well under its 4 kB of data.
+    expect((link?.bytesRead() ?? 0) - before).toBeLessThan(3600);
+  });
+
+  it('a CALLERROR answer to the padded DataTransfer counts as delivered', async () => {
+    await startCsms({ deflate: true, notSupported: ['DataTransfer'] });
+    const s = station('2.0.1', { deflate: true });
+    const failures: unknown[] = [];
+    s.on('failure', (error) => failures.push(error));
+    await boot(s);
+    expect(await s.sendLargeFrame()).toBe('callerror');
+    expect(failures).toEqual([]);
+  });
+
+  it('paddingText is base64 of the asked length', () => {
+    const text = paddingText(2048);
+    expect(text).toHaveLength(2048);
+    expect(text).toMatch(/^[A-Za-z0-9+/]+$/);
   });
 });

@@ -18,6 +18,7 @@ import { parseBasicAuth, StationPasswordVerifier } from './basic-auth.js';
 import { FrameRing, type LoggedFrame } from './frame-log.js';
 import { actionsRequestedBy, checkAllowedBeforeAcceptance } from './pending-gate.js';
 import { StationLink, type LinkContext } from './station-link.js';
+import { releaseIdleDeflate, releaseIdleInflate } from './zlib-release.js';
 
 /** The gateway's view of the station registry: who may connect, and where connections are reported. */
 export interface StationDirectory {
@@ -263,7 +264,7 @@ export class OcppGateway {
     const memory = this.stationMemory(stationId);
     link.rpc = new RpcConnection({
       version,
-      transport: { send: (text) => ws.send(text) },
+      transport: { send: (text) => ws.send(text, () => releaseIdleDeflate(ws)) },
       validator: validatorFor(version),
       replies: memory.replies,
       callTimeoutMs: this.options.callTimeoutMs,
@@ -284,6 +285,7 @@ export class OcppGateway {
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
       if (isBinary) logger.debug({ stationId }, 'binary frame treated as text');
       link.rpc.handleText(text);
+      releaseIdleInflate(ws);
     });
     ws.on('pong', () => {
       link.alive = true;

@@ -30,6 +30,8 @@ export interface FakeCsmsOptions {
    * either way). Default false.
    */
   deflate?: boolean;
+  /** Actions answered with CALLERROR NotSupported, as the Ampline server answers DataTransfer. */
+  notSupported?: readonly string[];
 }
 
 /** The gateway's permessage-deflate settings (src/ocpp/gateway/gateway.ts). */
@@ -57,6 +59,8 @@ export interface CsmsCallAnswer {
 export interface Link {
   ws: WebSocket;
   remoteAddress: string | undefined;
+  /** Bytes read from the station's TCP socket so far (to see compression on the wire). */
+  bytesRead(): number;
   version: OcppVersion;
   pending: Map<string, { action: string; resolve(answer: CsmsCallAnswer): void }>;
 }
@@ -166,14 +170,20 @@ export class FakeCsms extends EventEmitter<FakeCsmsEvents> {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       if (ws.protocol !== protocol) this.violations.push(`${stationId}: negotiated ${ws.protocol}`);
-      this.attach(stationId, SUBPROTOCOLS[protocol]!, ws, req.socket.remoteAddress);
+      this.attach(stationId, SUBPROTOCOLS[protocol]!, ws, req.socket.remoteAddress, () => req.socket.bytesRead);
     });
   }
 
-  private attach(stationId: string, version: OcppVersion, ws: WebSocket, remoteAddress: string | undefined): void {
+  private attach(
+    stationId: string,
+    version: OcppVersion,
+    ws: WebSocket,
+    remoteAddress: string | undefined,
+    bytesRead: () => number,
+  ): void {
     const previous = this.links.get(stationId);
     if (previous) previous.ws.terminate();
-    const link: Link = { ws, remoteAddress, version, pending: new Map() };
+    const link: Link = { ws, remoteAddress, bytesRead, version, pending: new Map() };
     this.links.set(stationId, link);
     ws.on('message', (data) => this.onFrame(stationId, link, String(data)));
     ws.on('close', () => {
@@ -207,6 +217,11 @@ export class FakeCsms extends EventEmitter<FakeCsmsEvents> {
       };
       if (this.options.record ?? true) this.received.push(call);
       if (this.options.ignore?.(call)) {
+        this.emit('call', call);
+        return;
+      }
+      if (this.options.notSupported?.includes(call.action)) {
+        link.ws.send(encodeError(frame.id, 'NotSupported', `${call.action} is not supported by the fake CSMS`));
         this.emit('call', call);
         return;
       }
