@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { apiCaller } from './api-client.js';
 import { openDatabase } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { InMemoryBus } from '../platform/bus.js';
@@ -116,24 +117,9 @@ async function directClient(dataDir: string | undefined): Promise<StationClient>
 }
 
 function apiClient(baseUrl: string, token: string | undefined): StationClient {
-  if (!token) throw new StartupError('--url needs an API token: --token TOKEN or AMPLINE_TOKEN');
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, baseUrl), {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-    } catch (err) {
-      throw new StartupError(`cannot reach ${baseUrl}: ${(err as Error).message}`);
-    }
-    const payload = (await response.json().catch(() => ({}))) as { detail?: string };
-    if (!response.ok) throw new StartupError(`${method} ${path} failed (${response.status}): ${payload.detail ?? response.statusText}`);
-    return payload as T;
-  };
+  const call = apiCaller(baseUrl, token);
   return {
-    add: (input) => call('POST', '/api/v1/stations', Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))),
+    add: (input) => call('POST', '/api/v1/stations', { json: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) }),
     list: async () => (await call<{ items: StationView[] }>('GET', '/api/v1/stations?limit=500')).items,
     show: (id) => call('GET', `/api/v1/stations/${encodeURIComponent(id)}`),
     close: async () => undefined,

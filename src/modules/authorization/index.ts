@@ -1,0 +1,13 @@
+export { AuthorizationService, NO_ACTIVE_TRANSACTIONS } from './service.js';
+export type { AuthorizationServiceDeps } from './service.js';
+export { TokensStore } from './store.js';
+export { createAuthorizationService } from './create.js';
+export type { CreateAuthorizationOptions } from './create.js';
+export { authorizationMigrations } from './migrations.js';
+export type { AuthorizationTables } from './tables.js';
+export { toIdTagInfo16, toIdTokenInfo201 } from './token-info.js';
+export type { IdTagInfo16, IdTokenInfo201 } from './token-info.js';
+export { GROUP_ID_TOKEN_TYPE } from './local-authorizer.js';
+export { ID_TOKEN_TYPES, ID_TOKEN_STATUSES } from './types.js';
+export type * from './types.js';
+export { registerTokenRoutes } from './routes.js';

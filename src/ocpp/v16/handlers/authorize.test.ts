@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { AuthorizationContext, AuthorizationResult, AuthorizationService, IdTokenRef } from '../../../modules/authorization/index.js';
+import { ManualClock } from '../../../platform/clock.js';
+import { silentLogger } from '../../../platform/logger.js';
+import type { HandlerContext, OcppServices } from '../../handler.js';
+import { authorize } from './authorize.js';
+
+function contextAnswering(result: AuthorizationResult, seen: { tenantId: string; token: IdTokenRef; context: AuthorizationContext }[]): HandlerContext {
+  const authorization: Pick<AuthorizationService, 'authorize'> = {
+    authorize: async (tenantId, token, context) => {
+      seen.push({ tenantId, token, context });
+      return result;
+    },
+  };
+  return {
+    link: { tenantId: 'tenant-1', stationId: 'CS-16', version: 'ocpp1.6', setBootStatus: () => undefined },
+    services: { authorization } as unknown as OcppServices,
+    clock: new ManualClock(),
+    logger: silentLogger,
+  };
+}
+
+describe('1.6 Authorize', () => {
+  it('§4.2 asks about the idTag (untyped) at this station and answers idTagInfo with parentIdTag and expiryDate', async () => {
+    const seen: { tenantId: string; token: IdTokenRef; context: AuthorizationContext }[] = [];
+    const ctx = contextAnswering(
+      { status: 'Accepted', masterPass: false, allowConcurrent: false, groupIdToken: { idToken: 'FLEET-7', type: 'Central' }, expiresAt: new Date('2027-01-01T00:00:00Z') },
+      seen,
+    );
+    expect(await authorize(ctx, { idTag: '04A1B2C3' })).toEqual({ idTagInfo: { status: 'Accepted', parentIdTag: 'FLEET-7', expiryDate: '2027-01-01T00:00:00.000Z' } });
+    expect(seen).toEqual([{ tenantId: 'tenant-1', token: { idToken: '04A1B2C3' }, context: { stationId: 'CS-16' } }]);
+  });
+
+  it('an Unknown token is Invalid in 1.6', async () => {
+    const ctx = contextAnswering({ status: 'Unknown', masterPass: false, allowConcurrent: false }, []);
+    expect(await authorize(ctx, { idTag: 'NOBODY' })).toEqual({ idTagInfo: { status: 'Invalid' } });
+  });
+});
