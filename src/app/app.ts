@@ -13,6 +13,10 @@ import { createApiServer } from '../api/server.js';
 import { registerOpsRoutes } from '../api/ops-routes.js';
 import { AccountsService, DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
 import { SitesService, registerSiteRoutes } from '../modules/sites/index.js';
+import { AuthorizationService, createAuthorizationService, registerTokenRoutes } from '../modules/authorization/index.js';
+import { toIdTagInfo16, toIdTokenInfo201 } from '../modules/authorization/index.js';
+import { TransactionsService, createTransactionsService, registerTransactionRoutes } from '../modules/transactions/index.js';
+import type { TransactionsTables } from '../modules/transactions/index.js';
 import { FrameArchive, StationsService, checkStationId, createStationsService, registerStationRoutes } from '../modules/stations/index.js';
 import { OcppGateway } from '../ocpp/gateway/gateway.js';
 import { createDispatcher } from '../ocpp/dispatch.js';
@@ -20,6 +24,7 @@ import { versionLabel } from '../ocpp/rpc/versions.js';
 import { migrations, moduleDb, type Database } from './database.js';
 import type { AccountsTables } from '../modules/accounts/index.js';
 import type { SitesTables } from '../modules/sites/index.js';
+import type { AuthorizationTables } from '../modules/authorization/index.js';
 import type { StationsTables } from '../modules/stations/index.js';
 
 export interface AppOptions {
@@ -44,6 +49,8 @@ export interface AmplineApp {
   stations: StationsService;
   sites: SitesService;
   accounts: AccountsService;
+  authorization: AuthorizationService;
+  transactions: TransactionsService;
   gateway: OcppGateway;
   bus: EventBus;
   metrics: Metrics;
@@ -73,6 +80,21 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const bus = new InMemoryBus((err, event) => logger.error({ err, event: event.type }, 'event handler failed'));
     const accounts = new AccountsService({ db: moduleDb<AccountsTables>(db), clock, ids });
     const sites = new SitesService({ db: moduleDb<SitesTables>(db), ids });
+    const authorization = createAuthorizationService({ db: moduleDb<AuthorizationTables>(db), clock, ids });
+    const transactions = createTransactionsService({
+      db: moduleDb<TransactionsTables>(db),
+      bus,
+      clock,
+      ids,
+      authorizer: {
+        authorize: async (tenantId, token, context) => {
+          const result = await authorization.authorize(tenantId, token, context);
+          return { status: result.status, idTagInfo: toIdTagInfo16(result), idTokenInfo: toIdTokenInfo201(result) };
+        },
+        mayStop: (tenantId, stopper, starter) => authorization.mayStop(tenantId, stopper, starter),
+      },
+    });
+    authorization.setActiveTransactions(transactions);
     const stations = createStationsService({
       db: moduleDb<StationsTables>(db),
       bus,
@@ -104,7 +126,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         authenticationFailed: (creds, reason) => stations.securityEvent(creds.tenantId, creds.id, 'AuthenticationFailed', reason),
         seen: (link, at) => stations.seen(link.stationId, at),
       },
-      dispatch: createDispatcher({ services: { stations }, clock, logger }),
+      dispatch: createDispatcher({ services: { stations, authorization, transactions }, clock, logger }),
       clock,
       logger: logger.child({ component: 'ocpp' }),
       metrics,
@@ -132,6 +154,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       },
     });
     registerSiteRoutes(api, sites);
+    registerTokenRoutes(api, authorization);
+    registerTransactionRoutes(api, transactions);
     ocppGateway.attach(api.server);
     try {
       // A reconnect storm opens thousands of TCP connections at once; the default backlog of 511
@@ -152,6 +176,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       stations,
       sites,
       accounts,
+      authorization,
+      transactions,
       gateway: ocppGateway,
       bus,
       metrics,
@@ -160,6 +186,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         await ocppGateway.close();
         await apiServer.close();
         await stations.flush().catch((err: unknown) => logger.error({ err }, 'final station state write failed'));
+        await transactions.flush().catch((err: unknown) => logger.error({ err }, 'final meter sample write failed'));
         await frameArchive?.flush().catch((err: unknown) => logger.error({ err }, 'final frame archive write failed'));
         await stations.resetPresence().catch(() => undefined);
         await database.close();

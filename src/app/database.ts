@@ -1,16 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { NamedMigration } from '../platform/db/migrate.js';
 import { accountsMigrations, type AccountsTables } from '../modules/accounts/index.js';
+import { authorizationMigrations, type AuthorizationTables } from '../modules/authorization/index.js';
 import { sitesMigrations, type SitesTables } from '../modules/sites/index.js';
 import { stationsMigrations, type StationsTables } from '../modules/stations/index.js';
+import { transactionsMigrations, type TransactionsTables } from '../modules/transactions/index.js';
 
 /** Every module's tables; each module only ever sees its own slice. */
-export type Database = AccountsTables & StationsTables & SitesTables;
+export type Database = AccountsTables & StationsTables & SitesTables & AuthorizationTables & TransactionsTables;
 
 export type AppDb = Kysely<Database>;
 
 /** In order; names sort in the order they must run. */
-export const migrations: readonly NamedMigration[] = [...accountsMigrations, ...stationsMigrations, ...sitesMigrations];
+export const migrations: readonly NamedMigration[] = [...accountsMigrations, ...stationsMigrations, ...sitesMigrations, ...authorizationMigrations, ...transactionsMigrations];
 
 /**
  * Hands a module a Kysely typed with only its own tables. Kysely's type parameter is invariant,

@@ -1,6 +1,7 @@
 import { StartupError } from '../platform/errors.js';
 import { runServe } from './serve.js';
 import { runStationCommand } from './station.js';
+import { runTokenCommand } from './token.js';
 import { runMigrate } from './migrate.js';
 
 const HELP = `Usage: ampline <command> [options]
@@ -9,6 +10,8 @@ Commands:
   serve [--port N] [--data DIR] [--demo] [--auto-register]   start the CSMS (OCPP + REST API)
   station add <id> [--password PW] [--ocpp 1.6|2.0.1|2.1]      register a station
   station list | station show <id>                            read stations
+  token add <uid> [--type T] [--status S] [--group G]          add an id token (RFID card, app, eMAID, ...)
+  token list | token import <file.csv>                        read or bulk-import id tokens
   sim --url ws://HOST:PORT/ocpp --stations N --ocpp 1.6|2.0.1  run simulated stations
   migrate                                                     apply database migrations and exit
 
@@ -22,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runServe(rest);
       case 'station':
         return await runStationCommand(rest);
+      case 'token':
+        return await runTokenCommand(rest);
       case 'sim': {
         const { runSimCommand } = await import('../sim/cli.js');
         return await runSimCommand(rest);

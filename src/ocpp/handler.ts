@@ -1,11 +1,15 @@
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { StationsService } from '../modules/stations/index.js';
+import type { AuthorizationService } from '../modules/authorization/index.js';
+import type { TransactionsService } from '../modules/transactions/index.js';
 import type { LinkContext } from './gateway/station-link.js';
 
 /** The module services an OCPP handler may call. Grows as capabilities arrive. */
 export interface OcppServices {
   stations: StationsService;
+  authorization: AuthorizationService;
+  transactions: TransactionsService;
 }
 
 export interface HandlerContext {

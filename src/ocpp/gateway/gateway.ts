@@ -115,6 +115,12 @@ export class OcppGateway {
     return this.links.has(stationId);
   }
 
+  /** The OCPP version a connected station speaks, for mapping version-free commands. */
+  versionOf(tenantId: string, stationId: string): OcppVersion | undefined {
+    const link = this.links.get(stationId);
+    return link && link.tenantId === tenantId ? link.version : undefined;
+  }
+
   frames(stationId: string): LoggedFrame[] {
     return this.memory.get(stationId)?.frames.list() ?? [];
   }

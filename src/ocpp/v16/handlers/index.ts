@@ -1,10 +1,18 @@
 import type { HandlerMap } from '../../handler.js';
+import { authorize } from './authorize.js';
 import { bootNotification } from './boot-notification.js';
 import { heartbeat } from './heartbeat.js';
+import { meterValues } from './meter-values.js';
+import { startTransaction } from './start-transaction.js';
+import { stopTransaction } from './stop-transaction.js';
 import { statusNotification } from './status-notification.js';
 
 export const v16Handlers: HandlerMap = {
+  Authorize: authorize,
   BootNotification: bootNotification,
   Heartbeat: heartbeat,
+  MeterValues: meterValues,
+  StartTransaction: startTransaction,
+  StopTransaction: stopTransaction,
   StatusNotification: statusNotification,
 };

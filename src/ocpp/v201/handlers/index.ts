@@ -1,11 +1,17 @@
 import type { HandlerMap } from '../../handler.js';
+import { authorize } from './authorize.js';
 import { bootNotification } from './boot-notification.js';
 import { heartbeat } from './heartbeat.js';
+import { meterValues } from './meter-values.js';
+import { transactionEvent } from './transaction-event.js';
 import { statusNotification } from './status-notification.js';
 
 /** Also serves OCPP 2.1 wherever its messages are the same (validated against the 2.1 schemas). */
 export const v201Handlers: HandlerMap = {
+  Authorize: authorize,
   BootNotification: bootNotification,
   Heartbeat: heartbeat,
+  MeterValues: meterValues,
   StatusNotification: statusNotification,
+  TransactionEvent: transactionEvent,
 };

@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../platform/clock.js';
+import type { EventBus } from '../../platform/bus.js';
+import type { IdSource } from '../../platform/ids.js';
+import { MeterSampleWriter } from './sample-writer.js';
+import { GroupCommit } from './group-commit.js';
+import { TransactionsService } from './service.js';
+import { TransactionsStore } from './store.js';
+import type { TransactionsTables } from './tables.js';
+import type { TokenAuthorizer, TokenVerdict } from './types.js';
+import type { ConnectorStatusChanged } from '../stations/index.js';
+
+export interface CreateTransactionsOptions {
+  db: Kysely<TransactionsTables>;
+  bus: EventBus;
+  clock: Clock;
+  ids: IdSource;
+  authorizer: TokenAuthorizer;
+  /** How long a meter sample or transaction event may wait for others to share its statement when the writer is idle. */
+  writeLingerMs?: number;
+}
+
+export function createTransactionsService(options: CreateTransactionsOptions): TransactionsService {
+  const store = new TransactionsStore(options.db);
+  const lingerMs = options.writeLingerMs ?? 2;
+  const service = new TransactionsService({
+    store,
+    samples: new MeterSampleWriter((rows) => store.insertSamples(rows), lingerMs),
+    // 22 parameters an event: 2,000 a statement stays under PostgreSQL's 65,535.
+    events: new GroupCommit((items) => store.applyEvents(items), lingerMs, 2000),
+    bus: options.bus,
+    clock: options.clock,
+    ids: options.ids,
+    authorizer: options.authorizer,
+  });
+  options.bus.subscribe<ConnectorStatusChanged>('ConnectorStatusChanged', (event) =>
+    service.connectorStatusChanged(event.tenantId, event.payload.stationId, event.payload.evseId, event.payload.status),
+  );
+  return service;
+}
+
+const ACCEPTED: TokenVerdict = { status: 'Accepted', idTagInfo: { status: 'Accepted' }, idTokenInfo: { status: 'Accepted' } };
+
+/** Until the authorization module is wired: every token is accepted and anyone may stop. */
+export const acceptAllTokens: TokenAuthorizer = {
+  authorize: async () => ACCEPTED,
+  mayStop: async () => true,
+};

@@ -1,0 +1,22 @@
+import type { DomainEvent } from '../../platform/bus.js';
+import type { SessionStatus } from './types.js';
+
+interface SessionRef {
+  sessionId: string;
+  stationId: string;
+  evseId: number | null;
+  transactionId: string;
+}
+
+export type TransactionStarted = DomainEvent<'TransactionStarted', SessionRef & { idToken: string | null; startedAt: string; remoteStartId: number | null }>;
+export type TransactionUpdated = DomainEvent<'TransactionUpdated', SessionRef & { status: SessionStatus; idToken: string | null; energyWh: number }>;
+export type TransactionEnded = DomainEvent<
+  'TransactionEnded',
+  SessionRef & { idToken: string | null; stopReason: string | null; startedAt: string; stoppedAt: string; energyWh: number }
+>;
+export type MeterSampled = DomainEvent<
+  'MeterSampled',
+  { stationId: string; evseId: number; sessionId: string | null; samples: number; energyRegisterWh: number | null; powerW: number | null; at: string }
+>;
+
+export type TransactionsEvent = TransactionStarted | TransactionUpdated | TransactionEnded | MeterSampled;

@@ -1,0 +1,13 @@
+export { TransactionsService, toView } from './service.js';
+export type { TransactionsServiceDeps } from './service.js';
+export { TransactionsStore } from './store.js';
+export { MeterSampleWriter } from './sample-writer.js';
+export { createTransactionsService, acceptAllTokens } from './create.js';
+export type { CreateTransactionsOptions } from './create.js';
+export { transactionsMigrations } from './migrations.js';
+export { registerTransactionRoutes } from './routes.js';
+export { energyFromRegister, normalise, ENERGY_REGISTER, POWER_IMPORT } from './meter.js';
+export { SESSION_STATUSES } from './types.js';
+export type { TransactionsTables } from './tables.js';
+export type * from './types.js';
+export type * from './events.js';

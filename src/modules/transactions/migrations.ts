@@ -1,0 +1,85 @@
+import { sql, type Kysely } from 'kysely';
+import type { NamedMigration } from '../../platform/db/migrate.js';
+
+export const transactionsMigrations: NamedMigration[] = [
+  {
+    name: '0005_transactions',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        await sql`create sequence if not exists ocpp16_transaction_id start with 1`.execute(db);
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('station_id', 'text', (c) => c.notNull())
+          .addColumn('evse_id', 'integer')
+          .addColumn('connector_id', 'integer')
+          .addColumn('ocpp16_transaction_id', 'integer', (c) => c.unique())
+          .addColumn('station_tx_id', 'text', (c) => c.notNull())
+          .addColumn('start_key', 'text')
+          .addColumn('id_token', 'text')
+          .addColumn('id_token_type', 'text')
+          .addColumn('stop_id_token', 'text')
+          .addColumn('auth_status', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('stop_reason', 'text')
+          .addColumn('started_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('stopped_at', 'timestamptz')
+          .addColumn('meter_start_wh', 'bigint')
+          .addColumn('meter_stop_wh', 'bigint')
+          .addColumn('energy_wh', 'bigint')
+          .addColumn('remote_start_id', 'integer')
+          .addColumn('reservation_id', 'integer')
+          .addColumn('last_seq_no', 'integer')
+          .addColumn('offline', 'boolean', (c) => c.notNull().defaultTo(false))
+          .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+          .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+          .addUniqueConstraint('sessions_station_tx_uq', ['station_id', 'station_tx_id'])
+          .addUniqueConstraint('sessions_start_key_uq', ['station_id', 'start_key'])
+          .execute();
+        await db.schema.createIndex('sessions_tenant_started_idx').on('sessions').columns(['tenant_id', 'started_at', 'id']).execute();
+        await db.schema.createIndex('sessions_tenant_station_idx').on('sessions').columns(['tenant_id', 'station_id', 'started_at']).execute();
+        await db.schema.createIndex('sessions_tenant_token_idx').on('sessions').columns(['tenant_id', 'id_token', 'status']).execute();
+        await db.schema
+          .createTable('session_events')
+          .addColumn('id', 'bigserial', (c) => c.primaryKey())
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('station_id', 'text', (c) => c.notNull())
+          .addColumn('station_tx_id', 'text', (c) => c.notNull())
+          .addColumn('event_key', 'text', (c) => c.notNull())
+          .addColumn('seq_no', 'integer')
+          .addColumn('session_id', 'text', (c) => c.notNull())
+          .addColumn('event_type', 'text', (c) => c.notNull())
+          .addColumn('trigger_reason', 'text')
+          .addColumn('offline', 'boolean', (c) => c.notNull().defaultTo(false))
+          .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('payload', 'jsonb', (c) => c.notNull())
+          .addColumn('received_at', 'timestamptz', (c) => c.notNull())
+          .addUniqueConstraint('session_events_key_uq', ['station_id', 'station_tx_id', 'event_key'])
+          .execute();
+        await db.schema.createIndex('session_events_session_idx').on('session_events').columns(['session_id', 'seq_no']).execute();
+        await db.schema
+          .createTable('meter_samples')
+          .addColumn('id', 'bigserial', (c) => c.primaryKey())
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text')
+          .addColumn('station_id', 'text', (c) => c.notNull())
+          .addColumn('evse_id', 'integer', (c) => c.notNull())
+          .addColumn('sampled_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('measurand', 'text', (c) => c.notNull())
+          .addColumn('phase', 'text', (c) => c.notNull())
+          .addColumn('location', 'text', (c) => c.notNull())
+          .addColumn('context', 'text', (c) => c.notNull())
+          .addColumn('value', 'double precision')
+          .addColumn('unit', 'text')
+          .addColumn('normalised_value', 'double precision')
+          .addColumn('normalised_unit', 'text')
+          .addColumn('signed_data', 'text')
+          // A retried MeterValues (or a sample repeated in TransactionEvent Ended) is stored once.
+          .addUniqueConstraint('meter_samples_reading_uq', ['station_id', 'evse_id', 'sampled_at', 'measurand', 'phase', 'location'])
+          .execute();
+        await db.schema.createIndex('meter_samples_session_idx').on('meter_samples').columns(['session_id', 'measurand', 'sampled_at']).execute();
+      },
+    },
+  },
+];

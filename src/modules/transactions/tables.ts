@@ -1,0 +1,80 @@
+import type { Generated } from 'kysely';
+
+/** One charging session, whichever OCPP version carried it. */
+export interface SessionsTable {
+  id: string;
+  tenant_id: string;
+  station_id: string;
+  evse_id: number | null;
+  connector_id: number | null;
+  /** CSMS-assigned integer id (OCPP 1.6), from the `ocpp16_transaction_id` sequence. */
+  ocpp16_transaction_id: number | null;
+  /** The id the station knows the transaction by: 2.0.1 transactionId, or the 1.6 integer as text. */
+  station_tx_id: string;
+  /** 1.6 StartTransaction natural key (connector, idTag, timestamp, meterStart): a retried start finds its session. */
+  start_key: string | null;
+  id_token: string | null;
+  id_token_type: string | null;
+  stop_id_token: string | null;
+  /** Authorization status answered for the starting token, replayed to a retried start. */
+  auth_status: string | null;
+  /** pending | charging | suspended_ev | suspended_evse | idle | finished */
+  status: string;
+  stop_reason: string | null;
+  started_at: Date;
+  stopped_at: Date | null;
+  meter_start_wh: number | null;
+  meter_stop_wh: number | null;
+  energy_wh: number | null;
+  remote_start_id: number | null;
+  reservation_id: number | null;
+  last_seq_no: number | null;
+  offline: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Date;
+}
+
+/** Every transaction message as received; the unique key makes a retried message a no-op. */
+export interface SessionEventsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  station_id: string;
+  station_tx_id: string;
+  /** 2.0.1 seqNo as text; 1.6 'start' or 'stop'. */
+  event_key: string;
+  seq_no: number | null;
+  session_id: string;
+  event_type: string;
+  trigger_reason: string | null;
+  offline: boolean;
+  occurred_at: Date;
+  payload: unknown;
+  received_at: Date;
+}
+
+/** Time series of everything a meter reports; written in batches. */
+export interface MeterSamplesTable {
+  id: Generated<number>;
+  tenant_id: string;
+  session_id: string | null;
+  station_id: string;
+  evse_id: number;
+  sampled_at: Date;
+  measurand: string;
+  /** '' when the sample is not per phase (so the dedupe key needs no NULL handling). */
+  phase: string;
+  location: string;
+  context: string;
+  value: number | null;
+  unit: string | null;
+  /** The value in the base unit (Wh, W, A, V, %, ...), see `normalised_unit`. */
+  normalised_value: number | null;
+  normalised_unit: string | null;
+  signed_data: string | null;
+}
+
+export interface TransactionsTables {
+  sessions: SessionsTable;
+  session_events: SessionEventsTable;
+  meter_samples: MeterSamplesTable;
+}
