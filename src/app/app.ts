@@ -16,7 +16,9 @@ import { SitesService, registerSiteRoutes } from '../modules/sites/index.js';
 import { AuthorizationService, createAuthorizationService, registerTokenRoutes } from '../modules/authorization/index.js';
 import { toIdTagInfo16, toIdTokenInfo201 } from '../modules/authorization/index.js';
 import { TransactionsService, createTransactionsService, registerTransactionRoutes } from '../modules/transactions/index.js';
-import type { TransactionsTables } from '../modules/transactions/index.js';
+import { RemoteControl, registerRemoteControlRoutes } from '../modules/transactions/index.js';
+import type { TokenAuthorizer, TransactionsTables } from '../modules/transactions/index.js';
+import { ChargingCommandMapper } from '../ocpp/commands/charging-commands.js';
 import { FrameArchive, StationsService, checkStationId, createStationsService, registerStationRoutes } from '../modules/stations/index.js';
 import { OcppGateway } from '../ocpp/gateway/gateway.js';
 import { createDispatcher } from '../ocpp/dispatch.js';
@@ -81,18 +83,19 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const accounts = new AccountsService({ db: moduleDb<AccountsTables>(db), clock, ids });
     const sites = new SitesService({ db: moduleDb<SitesTables>(db), ids });
     const authorization = createAuthorizationService({ db: moduleDb<AuthorizationTables>(db), clock, ids });
+    const tokenAuthorizer: TokenAuthorizer = {
+      authorize: async (tenantId, token, context) => {
+        const result = await authorization.authorize(tenantId, token, context);
+        return { status: result.status, idTagInfo: toIdTagInfo16(result), idTokenInfo: toIdTokenInfo201(result) };
+      },
+      mayStop: (tenantId, stopper, starter) => authorization.mayStop(tenantId, stopper, starter),
+    };
     const transactions = createTransactionsService({
       db: moduleDb<TransactionsTables>(db),
       bus,
       clock,
       ids,
-      authorizer: {
-        authorize: async (tenantId, token, context) => {
-          const result = await authorization.authorize(tenantId, token, context);
-          return { status: result.status, idTagInfo: toIdTagInfo16(result), idTokenInfo: toIdTokenInfo201(result) };
-        },
-        mayStop: (tenantId, stopper, starter) => authorization.mayStop(tenantId, stopper, starter),
-      },
+      authorizer: tokenAuthorizer,
     });
     authorization.setActiveTransactions(transactions);
     const stations = createStationsService({
@@ -156,6 +159,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     registerSiteRoutes(api, sites);
     registerTokenRoutes(api, authorization);
     registerTransactionRoutes(api, transactions);
+    const remoteControl = new RemoteControl({ commands: new ChargingCommandMapper(ocppGateway), transactions, authorizer: tokenAuthorizer, bus });
+    registerRemoteControlRoutes(api, remoteControl);
     ocppGateway.attach(api.server);
     try {
       // A reconnect storm opens thousands of TCP connections at once; the default backlog of 511

@@ -11,3 +11,6 @@ export { SESSION_STATUSES } from './types.js';
 export type { TransactionsTables } from './tables.js';
 export type * from './types.js';
 export type * from './events.js';
+export { RemoteControl } from './remote.js';
+export type { ChargingCommands, RemoteStartRequest, RemoteStartResult } from './remote.js';
+export { registerRemoteControlRoutes } from './remote-routes.js';

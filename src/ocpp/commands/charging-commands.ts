@@ -4,6 +4,7 @@ import type { OcppGateway } from '../gateway/gateway.js';
 export interface StartChargingCommand {
   /** EVSE (2.0.1) or connector (1.6); absent lets the station choose. */
   evseId?: number | undefined;
+  /** type '' is a 1.6 idTag (no type); 2.x stations need one. */
   idToken: { idToken: string; type: string };
   /** Correlates the transaction that follows (2.0.1 remoteStartId); 1.6 has no such field. */
   remoteStartId: number;
@@ -35,6 +36,9 @@ export class ChargingCommandMapper {
       if (command.evseId !== undefined) payload['connectorId'] = command.evseId;
       const answer = await this.gateway.send(tenantId, stationId, 'RemoteStartTransaction', payload);
       return { status: answer['status'] === 'Accepted' ? 'Accepted' : 'Rejected' };
+    }
+    if (!command.idToken.type) {
+      throw new DomainError('InvalidInput', 'an OCPP 2.x station needs the token type: send idToken as {"idToken", "type"}', { field: 'idToken' });
     }
     const payload: Record<string, unknown> = { idToken: command.idToken, remoteStartId: command.remoteStartId };
     if (command.evseId !== undefined) payload['evseId'] = command.evseId;
