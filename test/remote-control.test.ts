@@ -77,6 +77,50 @@ describe('remote start and stop (1.6 §5.11/§5.12, 2.0.1 F01–F03)', () => {
     await station.close();
   });
 
+  it('TC_F_01_CSMS cable plugged in first: the station names the running transaction and the API returns its session', async () => {
+    expect((await server.api('POST', '/api/v1/tokens', { uid: 'REMOTE-CABLE', type: 'ISO14443' })).status).toBe(201);
+    const { id, station } = await online('2.0.1');
+    const plugged = await station.call('TransactionEvent', {
+      eventType: 'Started',
+      timestamp: new Date().toISOString(),
+      triggerReason: 'CablePluggedIn',
+      seqNo: 0,
+      transactionInfo: { transactionId: 'CABLE-TX-1', chargingState: 'EVConnected' },
+      evse: { id: 1, connectorId: 1 },
+    });
+    expect(plugged[0]).toBe(3);
+    const api = server.api('POST', '/api/v1/sessions/remote-start', { stationId: id, evseId: 1, idToken: { idToken: 'REMOTE-CABLE', type: 'ISO14443' } });
+    const call = await station.nextCall('RequestStartTransaction');
+    station.reply(call[1] as string, { status: 'Accepted', transactionId: 'CABLE-TX-1' });
+    const answer = await api;
+    expect(answer.body.status).toBe('Accepted');
+    expect((await server.api('GET', `/api/v1/sessions/${answer.body.sessionId}`)).body).toMatchObject({ transactionId: 'CABLE-TX-1', stationId: id });
+    await station.close();
+  });
+
+  it('TC_F_02_CSMS AuthorizeRemoteStart true: the station authorizes the token before it starts', async () => {
+    expect((await server.api('POST', '/api/v1/tokens', { uid: 'REMOTE-AUTH', type: 'ISO14443' })).status).toBe(201);
+    const { id, station } = await online('2.0.1');
+    const api = server.api('POST', '/api/v1/sessions/remote-start', { stationId: id, evseId: 1, idToken: { idToken: 'REMOTE-AUTH', type: 'ISO14443' } });
+    const call = await station.nextCall('RequestStartTransaction');
+    const { remoteStartId } = call[3] as { remoteStartId: number };
+    station.reply(call[1] as string, { status: 'Accepted' });
+    const authorize = await station.call('Authorize', { idToken: { idToken: 'REMOTE-AUTH', type: 'ISO14443' } });
+    expect(authorize[2]).toMatchObject({ idTokenInfo: { status: 'Accepted' } });
+    await station.call('TransactionEvent', {
+      eventType: 'Started',
+      timestamp: new Date().toISOString(),
+      triggerReason: 'RemoteStart',
+      seqNo: 0,
+      transactionInfo: { transactionId: 'AUTH-TX-1', remoteStartId, chargingState: 'EVConnected' },
+      evse: { id: 1, connectorId: 1 },
+      idToken: { idToken: 'REMOTE-AUTH', type: 'ISO14443' },
+    });
+    const answer = await api;
+    expect((await server.api('GET', `/api/v1/sessions/${answer.body.sessionId}`)).body.transactionId).toBe('AUTH-TX-1');
+    await station.close();
+  });
+
   it('a station that refuses the remote start: Rejected and no session', async () => {
     const { id, station } = await online('2.0.1');
     const api = server.api('POST', '/api/v1/sessions/remote-start', { stationId: id, idToken: { idToken: 'REMOTE-OK-3', type: 'ISO14443' } });

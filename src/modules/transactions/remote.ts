@@ -66,6 +66,14 @@ export class RemoteControl {
         started.cancel();
         return { status: 'Rejected', remoteStartId, sessionId: null, statusInfo: answer.statusInfo };
       }
+      // F01 cable plugged in first: the transaction already runs and the station names it.
+      if (answer.transactionId) {
+        const running = await this.findByTransactionId(tenantId, request.stationId, answer.transactionId);
+        if (running) {
+          started.cancel();
+          return { status: 'Accepted', remoteStartId, sessionId: running, statusInfo: answer.statusInfo };
+        }
+      }
       const sessionId = await started.result;
       return { status: 'Accepted', remoteStartId, sessionId, statusInfo: answer.statusInfo };
     } catch (err) {
@@ -78,6 +86,11 @@ export class RemoteControl {
     const session = await this.deps.transactions.get(tenantId, sessionId);
     if (session.status === 'finished') throw new DomainError('Conflict', `session ${sessionId} has already finished`);
     return this.deps.commands.stop(tenantId, session.stationId, { transactionId: session.transactionId });
+  }
+
+  private async findByTransactionId(tenantId: string, stationId: string, transactionId: string): Promise<string | null> {
+    const recent = await this.deps.transactions.list(tenantId, { stationId, limit: 100 });
+    return recent.items.find((s) => s.transactionId === transactionId && s.status !== 'finished')?.id ?? null;
   }
 
   /** Listens before the command goes out: a fast station may start before we hear its answer. */
