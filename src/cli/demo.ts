@@ -3,6 +3,7 @@ import type { AmplineApp } from '../app/app.js';
 import { DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
 import { isDomainError } from '../platform/errors.js';
 import { startDemoNetwork } from '../sim/demo.js';
+import { DEFAULT_ID_TAGS } from '../sim/fleet.js';
 
 const DEMO_STATIONS = [
   { id: 'DEMO-OSLO-16-1', ocppVersion: '1.6' as const },
@@ -40,7 +41,15 @@ export async function startDemo(app: AmplineApp): Promise<{ stop(): Promise<void
     }
     stations.push({ ...station, password });
   }
-  const network = await startDemoNetwork({ url: app.ocppUrl, stations, sessionEverySeconds: 60 });
+  // The cards the simulated drivers tap; shared by several stations at once, so concurrent use is allowed.
+  for (const uid of DEFAULT_ID_TAGS) {
+    try {
+      await app.authorization.create(DEFAULT_TENANT_ID, { uid, type: 'ISO14443', allowConcurrent: true, groupId: 'DEMO-FLEET' });
+    } catch (err) {
+      if (!isDomainError(err, 'AlreadyExists')) throw err;
+    }
+  }
+  const network = await startDemoNetwork({ url: app.ocppUrl, stations, sessionEverySeconds: 30, idTags: DEFAULT_ID_TAGS });
   process.stdout.write(`Demo network: ${stations.map((s) => `${s.id} (OCPP ${s.ocppVersion})`).join(', ')}\n`);
   return network;
 }
