@@ -19,6 +19,8 @@ import { TransactionsService, createTransactionsService, registerTransactionRout
 import { RemoteControl, registerRemoteControlRoutes } from '../modules/transactions/index.js';
 import type { TokenAuthorizer, TransactionsTables } from '../modules/transactions/index.js';
 import { ChargingCommandMapper } from '../ocpp/commands/charging-commands.js';
+import { ReconnectStatusCheck } from '../modules/transactions/index.js';
+import { TransactionStatusRequester } from '../ocpp/commands/transaction-status.js';
 import { FrameArchive, StationsService, checkStationId, createStationsService, registerStationRoutes } from '../modules/stations/index.js';
 import { OcppGateway } from '../ocpp/gateway/gateway.js';
 import { createDispatcher } from '../ocpp/dispatch.js';
@@ -161,6 +163,13 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     registerTransactionRoutes(api, transactions);
     const remoteControl = new RemoteControl({ commands: new ChargingCommandMapper(ocppGateway), transactions, authorizer: tokenAuthorizer, bus });
     registerRemoteControlRoutes(api, remoteControl);
+    // E14: a 2.x station that reconnects is asked GetTransactionStatus for the sessions still open here.
+    new ReconnectStatusCheck({
+      transactions,
+      query: new TransactionStatusRequester(ocppGateway),
+      bus,
+      onError: (err, { stationId, transactionId }) => logger.warn({ err, stationId, transactionId }, 'GetTransactionStatus after reconnect failed'),
+    }).start();
     ocppGateway.attach(api.server);
     try {
       // A reconnect storm opens thousands of TCP connections at once; the default backlog of 511

@@ -216,6 +216,10 @@ export class StationsService {
       }
     }
     const at = this.deps.clock.now();
+    // A changed acceptance is written before it is answered: a station that reconnects after a
+    // CSMS crash does not boot again, and a lost Accepted would refuse its queued transaction
+    // messages (B02.FR.09). An unchanged one (a reconnect storm) stays write-behind.
+    const changed = station.lastBootStatus !== status;
     station.lastBootStatus = status;
     this.deps.writer.patchStation(stationId, {
       vendor: info.vendor,
@@ -234,6 +238,7 @@ export class StationsService {
       occurredAt: at,
       payload: { stationId, status, vendor: info.vendor, model: info.model, firmware: info.firmware, reason: info.reason },
     });
+    if (changed) await this.deps.writer.flush();
     return { status, intervalS: status === 'Accepted' ? this.deps.heartbeatIntervalS : this.deps.bootRetryIntervalS };
   }
 

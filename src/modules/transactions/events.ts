@@ -19,4 +19,10 @@ export type MeterSampled = DomainEvent<
   { stationId: string; evseId: number; sessionId: string | null; samples: number; energyRegisterWh: number | null; powerW: number | null; at: string }
 >;
 
-export type TransactionsEvent = TransactionStarted | TransactionUpdated | TransactionEnded | MeterSampled;
+/** E14: a station answered GetTransactionStatus for an open session; `closed` when that answer ended it. */
+export type TransactionStatusChecked = DomainEvent<
+  'TransactionStatusChecked',
+  SessionRef & { ongoingIndicator: boolean | null; messagesInQueue: boolean; closed: boolean }
+>;
+
+export type TransactionsEvent = TransactionStarted | TransactionUpdated | TransactionEnded | MeterSampled | TransactionStatusChecked;

@@ -14,3 +14,6 @@ export type * from './events.js';
 export { RemoteControl } from './remote.js';
 export type { ChargingCommands, RemoteStartRequest, RemoteStartResult } from './remote.js';
 export { registerRemoteControlRoutes } from './remote-routes.js';
+export { ReconnectStatusCheck } from './reconnect-check.js';
+export type { ReconnectStatusCheckDeps } from './reconnect-check.js';
+export { ENDED_UNREPORTED } from './store.js';

@@ -82,4 +82,18 @@ export const transactionsMigrations: NamedMigration[] = [
       },
     },
   },
+  {
+    name: '0010_sessions_transaction_status',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        // E14: the last GetTransactionStatus answer, asked when a 2.x station reconnects with sessions open.
+        await db.schema
+          .alterTable('sessions')
+          .addColumn('tx_status_checked_at', 'timestamptz')
+          .addColumn('tx_status_ongoing', 'boolean')
+          .addColumn('tx_status_messages_in_queue', 'boolean')
+          .execute();
+      },
+    },
+  },
 ];

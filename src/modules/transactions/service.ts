@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { EventBus } from '../../platform/bus.js';
 import type { IdSource } from '../../platform/ids.js';
+import { Batcher } from '../../platform/batcher.js';
 import { DomainError } from '../../platform/errors.js';
 import { SUPERSEDED, type TransactionsStore, type SessionRow, type NewSampleRow, type SessionEventWrite, type AppliedEvent } from './store.js';
 import type { GroupCommit } from './group-commit.js';
@@ -27,6 +28,8 @@ import {
   type TokenVerdict,
   type TransactionEventInput,
   type TransactionRef,
+  type TransactionStatusAnswer,
+  type TransactionStatusView,
 } from './types.js';
 
 export interface TransactionsServiceDeps {
@@ -75,7 +78,26 @@ export class TransactionsService {
   /** Recently seen transactions: a MeterValues or the next TransactionEvent costs no lookup. */
   private readonly known = new Map<string, KnownTransaction>();
 
-  constructor(private readonly deps: TransactionsServiceDeps) {}
+  /** Open 2.x sessions per (tenant, station), looked up for many stations in one query. */
+  private readonly openLoader: Batcher<string, SessionRow[]>;
+
+  constructor(private readonly deps: TransactionsServiceDeps) {
+    this.openLoader = new Batcher(async (keys) => {
+      const byTenant = new Map<string, string[]>();
+      for (const key of keys) {
+        const [tenantId = '', stationId = ''] = key.split('\u0000');
+        byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), stationId]);
+      }
+      const found = new Map<string, SessionRow[]>();
+      for (const [tenantId, stationIds] of byTenant) {
+        for (const row of await deps.store.openStationSessions(tenantId, stationIds)) {
+          const key = txKey(tenantId, row.station_id);
+          found.set(key, [...(found.get(key) ?? []), row]);
+        }
+      }
+      return found;
+    });
+  }
 
   /** A start whose integer transaction id the CSMS assigns (1.6). A retry gets the same id. */
   async startTransaction(tenantId: string, stationId: string, req: StartRequest): Promise<StartOutcome> {
@@ -287,6 +309,45 @@ export class TransactionsService {
     if (row) this.publishUpdated(tenantId, row);
   }
 
+  /**
+   * Open sessions of a 2.x station (station-assigned transaction ids), newest first: what to ask
+   * GetTransactionStatus about (E14). Asked on every reconnect, so a storm's lookups share queries.
+   */
+  async openStationTransactions(tenantId: string, stationId: string, limit = 50): Promise<{ sessionId: string; transactionId: string }[]> {
+    const rows = (await this.openLoader.load(txKey(tenantId, stationId))) ?? [];
+    return rows.slice(0, limit).map((r) => ({ sessionId: r.id, transactionId: r.station_tx_id }));
+  }
+
+  /**
+   * Records a station's GetTransactionStatus answer (E14) on the session. Not ongoing with nothing
+   * queued closes a session still open here as ENDED_UNREPORTED; messages still queued keep it open
+   * for the events the station will deliver. Returns undefined for an unknown session.
+   */
+  async recordTransactionStatus(tenantId: string, sessionId: string, answer: TransactionStatusAnswer): Promise<SessionView | undefined> {
+    const now = this.deps.clock.now();
+    const done = answer.ongoingIndicator === false && !answer.messagesInQueue;
+    // What the station sent before it answered is written first, so its own Ended is not overtaken.
+    if (done) await this.flush();
+    let row = await this.deps.store.recordTransactionStatus(tenantId, sessionId, answer, now);
+    if (!row) return undefined;
+    let closed = false;
+    if (done && row.status !== 'finished') {
+      const finished = await this.deps.store.closeUnreported(tenantId, sessionId, now);
+      if (finished) {
+        row = finished;
+        closed = true;
+        this.publishEnded(tenantId, finished);
+      }
+    }
+    this.publish({
+      type: 'TransactionStatusChecked',
+      tenantId,
+      occurredAt: now,
+      payload: { ...ref(row), ongoingIndicator: answer.ongoingIndicator ?? null, messagesInQueue: answer.messagesInQueue, closed },
+    });
+    return toView(row);
+  }
+
   /** For the authorization module's concurrent-transaction rule; `exceptSessionId` is the transaction asked about. */
   hasActiveTransaction(tenantId: string, idToken: string, exceptSessionId?: string): Promise<boolean> {
     return this.deps.store.hasActive(tenantId, idToken, exceptSessionId);
@@ -312,6 +373,7 @@ export class TransactionsService {
     return {
       ...toView(row),
       sampleCount: Number(count?.n ?? 0),
+      transactionStatus: transactionStatusOf(row),
       timeline: {
         energy: energy.points.map((p) => ({ at: new Date(p.atMs).toISOString(), energyWh: p.energyWh })),
         power: samples.filter((s) => s.measurand === POWER_IMPORT).map((s) => ({ at: s.sampled_at.toISOString(), powerW: s.normalised_value as number })),
@@ -412,6 +474,11 @@ export class TransactionsService {
 
 function ref(row: SessionRow) {
   return { sessionId: row.id, stationId: row.station_id, evseId: row.evse_id, transactionId: row.station_tx_id };
+}
+
+function transactionStatusOf(row: SessionRow): TransactionStatusView | null {
+  if (!row.tx_status_checked_at || row.tx_status_messages_in_queue === null) return null;
+  return { checkedAt: row.tx_status_checked_at.toISOString(), ongoingIndicator: row.tx_status_ongoing, messagesInQueue: row.tx_status_messages_in_queue };
 }
 
 function accepted(verdict: TokenVerdict): TokenVerdict {

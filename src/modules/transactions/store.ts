@@ -11,6 +11,14 @@ export type NewEventRow = Omit<Insertable<SessionEventsTable>, 'id'>;
 /** stop_reason of a session closed because a newer one started on its connector. */
 export const SUPERSEDED = 'Superseded';
 
+/**
+ * stop_reason of a 2.x session closed because its station, asked after a reconnect (E14), said
+ * the transaction is not ongoing and nothing about it is queued: it ended (or the station no
+ * longer knows it) and its Ended never reached us. Not an OCPP reason: ours, so nobody mistakes
+ * it for what the station reported. A late Ended still replaces it with the station's reason.
+ */
+export const ENDED_UNREPORTED = 'EndedUnreported';
+
 /** Columns in one INSERT: 15 parameters a row stays well under PostgreSQL's 65,535. */
 const SAMPLES_PER_STATEMENT = 2000;
 
@@ -350,6 +358,55 @@ export class TransactionsStore {
       );
     }
     return query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+  }
+
+  /** Open sessions whose transaction id the station assigned (2.x), of many stations at once, newest first. */
+  openStationSessions(tenantId: string, stationIds: readonly string[]): Promise<SessionRow[]> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('station_id', 'in', stationIds)
+      .where('ocpp16_transaction_id', 'is', null)
+      .where('status', '<>', 'finished')
+      .orderBy('started_at', 'desc')
+      .execute();
+  }
+
+  /** Records a GetTransactionStatus answer (E14) on the session. */
+  recordTransactionStatus(
+    tenantId: string,
+    id: string,
+    answer: { ongoingIndicator: boolean | undefined; messagesInQueue: boolean },
+    at: Date,
+  ): Promise<SessionRow | undefined> {
+    return this.db
+      .updateTable('sessions')
+      .set({ tx_status_checked_at: at, tx_status_ongoing: answer.ongoingIndicator ?? null, tx_status_messages_in_queue: answer.messagesInQueue })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /**
+   * Closes an open session the station says is over with nothing queued (ENDED_UNREPORTED). The
+   * real end is unknown: stopped_at is the last moment we know it was alive (its latest event or
+   * meter sample), not the time we asked. undefined when it is already finished.
+   */
+  async closeUnreported(tenantId: string, id: string, now: Date): Promise<SessionRow | undefined> {
+    const result = await sql<SessionRow>`
+      update sessions s set
+        status = 'finished',
+        stop_reason = ${ENDED_UNREPORTED},
+        stopped_at = greatest(
+          s.started_at,
+          (select max(occurred_at) from session_events e where e.session_id = s.id),
+          (select max(sampled_at) from meter_samples m where m.session_id = s.id)),
+        updated_at = ${now}
+      where s.tenant_id = ${tenantId} and s.id = ${id} and s.status <> 'finished'
+      returning s.*`.execute(this.db);
+    return result.rows[0];
   }
 
   countSamples(tenantId: string, sessionId: string): Promise<{ n: number } | undefined> {

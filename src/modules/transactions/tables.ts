@@ -29,6 +29,10 @@ export interface SessionsTable {
   remote_start_id: number | null;
   reservation_id: number | null;
   last_seq_no: number | null;
+  /** E14: the station's last GetTransactionStatus answer for this transaction (asked after a reconnect). */
+  tx_status_checked_at: Date | null;
+  tx_status_ongoing: boolean | null;
+  tx_status_messages_in_queue: boolean | null;
   offline: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Date;

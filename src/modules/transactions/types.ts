@@ -169,6 +169,8 @@ export interface PowerPoint {
 export interface SessionDetail extends SessionView {
   /** Meter samples stored for this session (every measurand and phase). */
   sampleCount: number;
+  /** E14: the station's last GetTransactionStatus answer (asked when it reconnects), null if never asked. */
+  transactionStatus: TransactionStatusView | null;
   timeline: { energy: EnergyPoint[]; power: PowerPoint[] };
 }
 
@@ -180,4 +182,22 @@ export interface SessionQuery {
   to?: Date | undefined;
   limit: number;
   after?: string | undefined;
+}
+
+/** E14 GetTransactionStatusResponse for one transaction, version-free. */
+export interface TransactionStatusAnswer {
+  /** Absent only when the station did not say (it must when asked about a transactionId, E14.FR.02/03). */
+  ongoingIndicator: boolean | undefined;
+  messagesInQueue: boolean;
+}
+
+export interface TransactionStatusView {
+  checkedAt: string;
+  ongoingIndicator: boolean | null;
+  messagesInQueue: boolean;
+}
+
+/** The station side of E14; the OCPP layer sends GetTransactionStatus (this module imports no OCPP). */
+export interface TransactionStatusQuery {
+  transactionStatus(tenantId: string, stationId: string, transactionId: string): Promise<TransactionStatusAnswer>;
 }
