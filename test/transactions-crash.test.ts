@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
+import { createFreshDatabase } from './support/fresh-database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawStation, BOOT_16, BOOT_201 } from './support/raw-station.js';
 
@@ -185,20 +184,9 @@ describe('issue 3 SIGKILL mid-transaction: restart, the station retries, exactly
   beforeAll(async () => {
     const adminUrl = process.env['DATABASE_URL'];
     if (adminUrl) {
-      const name = `ampline_crash_${randomBytes(6).toString('hex')}`;
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-      await admin.end();
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      target.databaseUrl = url.toString();
-      dropDatabase = async () => {
-        const client = new pg.Client({ connectionString: adminUrl });
-        await client.connect();
-        await client.query(`drop database if exists ${name} with (force)`);
-        await client.end();
-      };
+      const fresh = await createFreshDatabase(adminUrl, 'ampline_crash');
+      target.databaseUrl = fresh.url;
+      dropDatabase = fresh.drop;
     } else {
       target.dataDir = join(cwd, 'data');
     }

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import pg from 'pg';
+import { createFreshDatabase } from './fresh-database.js';
 import { startAmpline, type AmplineApp } from '../../src/app/app.js';
 import type { ServeConfig } from '../../src/config/config.js';
 import { createLogger, silentLogger } from '../../src/platform/logger.js';
@@ -24,20 +23,9 @@ export async function startTestServer(overrides: Partial<ServeConfig> = {}, opti
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
   if (adminUrl) {
-    const name = `ampline_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    };
+    const fresh = await createFreshDatabase(adminUrl);
+    databaseUrl = fresh.url;
+    dropDatabase = fresh.drop;
   }
   const config: ServeConfig = {
     host: '127.0.0.1',
