@@ -5,7 +5,8 @@ import { runDeflateCommand } from './deflate.js';
 const USAGE = `usage: bench <benchmark> [options]
 benchmarks:
   connect   connect/boot rate, server memory per station, reconnect storm (bench connect --help)
-  deflate   server memory per station with and without permessage-deflate (bench deflate --help)`;
+  deflate   server memory per station with and without permessage-deflate (bench deflate --help)
+  sessions  back-to-back charging sessions: persisted msgs/s, latency, stored exactly once (bench sessions --help)`;
 
 export async function runBenchCommand(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -14,6 +15,11 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
       return runConnectCommand(rest);
     case 'deflate':
       return runDeflateCommand(rest);
+    case 'sessions': {
+      // Loaded on demand: it opens the database (platform code, pg), which the other benchmarks never need.
+      const { runSessionsCommand } = await import('./sessions.js');
+      return runSessionsCommand(rest);
+    }
     case undefined:
     case '--help':
     case '-h':

@@ -11,6 +11,8 @@ export interface ServerProcessOptions {
   port: number;
   /** Extra environment variables for the server (on top of this process's). */
   env?: Record<string, string>;
+  /** Node options before the entry, e.g. ['--cpu-prof', '--cpu-prof-dir', DIR]. */
+  nodeArgs?: string[];
   /** How long to wait for /healthz. Default 60 s. */
   startTimeoutMs?: number;
 }
@@ -45,11 +47,12 @@ export class ServerProcess {
   }
 
   static async start(options: ServerProcessOptions): Promise<ServerProcess> {
-    const child = spawn(process.execPath, [options.entry, ...options.args], {
+    const argv = [...(options.nodeArgs ?? []), options.entry, ...options.args];
+    const child = spawn(process.execPath, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: options.env ? { ...process.env, ...options.env } : process.env,
     });
-    const server = new ServerProcess(child, options.port, `node ${[options.entry, ...options.args].join(' ')}`);
+    const server = new ServerProcess(child, options.port, `node ${argv.join(' ')}`);
     child.once('error', () => undefined); // reported through exit
     await server.waitHealthy(options.startTimeoutMs ?? 60_000);
     return server;
@@ -148,4 +151,40 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** User + system CPU time of one process in seconds (Linux /proc; USER_HZ 100), or null when it is gone. */
+export async function processCpuSeconds(pid: number): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (!stat) return null;
+  // Fields after "(comm) ": state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks / 100 : null;
+}
+
+/** Busy and total CPU time of the whole machine in seconds (/proc/stat, all CPUs). */
+export async function machineCpuSeconds(): Promise<{ busy: number; total: number } | null> {
+  const text = await readFile('/proc/stat', 'utf8').catch(() => '');
+  const line = text.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) return null;
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
+}
+
+/** CPU seconds of every process whose command name is `comm` (e.g. all PostgreSQL backends). */
+export async function commandCpuSeconds(comm: string): Promise<number> {
+  let total = 0;
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    const open = stat.indexOf('(');
+    const close = stat.lastIndexOf(')');
+    if (open < 0 || stat.slice(open + 1, close) !== comm) continue;
+    const fields = stat.slice(close + 2).split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return total;
 }

@@ -2,6 +2,7 @@ import { StartupError } from '../platform/errors.js';
 import { runServe } from './serve.js';
 import { runStationCommand } from './station.js';
 import { runTokenCommand } from './token.js';
+import { runSessionCommand } from './session.js';
 import { runMigrate } from './migrate.js';
 
 const HELP = `Usage: ampline <command> [options]
@@ -12,6 +13,7 @@ Commands:
   station list | station show <id>                            read stations
   token add <uid> [--type T] [--status S] [--group G]          add an id token (RFID card, app, eMAID, ...)
   token list | token import <file.csv>                        read or bulk-import id tokens
+  session list | session show <id> | session export > f.csv   read charging sessions (--url, --token)
   sim --url ws://HOST:PORT/ocpp --stations N --ocpp 1.6|2.0.1  run simulated stations
   migrate                                                     apply database migrations and exit
 
@@ -27,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runStationCommand(rest);
       case 'token':
         return await runTokenCommand(rest);
+      case 'session':
+        return await runSessionCommand(rest);
       case 'sim': {
         const { runSimCommand } = await import('../sim/cli.js');
         return await runSimCommand(rest);

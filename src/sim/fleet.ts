@@ -4,7 +4,9 @@
 import type { OcppVersion } from './frames.js';
 import { LatencyHistogram, type HistogramJSON } from './histogram.js';
 import { defaultScheduler, type Scheduler } from './scheduler.js';
-import { Station, type FailureKind, type RegistrationStatus, type StationObserver } from './station.js';
+import type { Payload } from './frames.js';
+import { Station, type FailureKind, type RegistrationStatus, type SessionSummary, type StationObserver } from './station.js';
+import { TransactionTally, type TransactionCounts } from './tally.js';
 
 export interface StationSpec {
   id: string;
@@ -48,6 +50,11 @@ export interface SessionPlan {
   durationS: number;
   meterIntervalS?: number;
   idTags?: string[];
+  /**
+   * Spread the first sessions evenly over this many seconds (a steady load from the start) instead
+   * of one idle time (±50 %) after startSessions().
+   */
+  firstStartWithinS?: number;
 }
 
 export interface FleetStats {
@@ -77,6 +84,8 @@ export interface FleetStats {
   sessionsEnded: number;
   activeSessions: number;
   largeFrames: LargeFrameStats;
+  /** Transaction messages and meter values answered with a CALLRESULT (see tally.ts). */
+  transactions: TransactionCounts;
 }
 
 export const DEFAULT_ID_TAGS = ['04A2B3C4D5', '04E1F2A3B4', '0499887766', 'DEMO-TAG-1', 'DEMO-TAG-2', 'DEMO-TAG-3'];
@@ -109,6 +118,7 @@ export class Fleet implements StationObserver {
   private sessionsEnded = 0;
   private sessionPlan: SessionPlan | null = null;
   private largeFrames = emptyLargeFrames();
+  private readonly tally = new TransactionTally();
   private readonly starting = new Set<Promise<unknown>>();
 
   constructor(
@@ -169,7 +179,10 @@ export class Fleet implements StationObserver {
   /** Every station runs sessions: idle, charge, stop, idle again, until endSessions(). */
   startSessions(plan: SessionPlan): void {
     this.sessionPlan = plan;
-    for (const station of this.stations) this.scheduleSession(station, plan, this.jitter(plan.idleS));
+    const within = plan.firstStartWithinS;
+    for (const station of this.stations) {
+      this.scheduleSession(station, plan, within === undefined ? this.jitter(plan.idleS) : Math.random() * within * 1000);
+    }
   }
 
   /** Stops starting new sessions, lets the ones being started finish, then ends them all. */
@@ -217,6 +230,7 @@ export class Fleet implements StationObserver {
     this.sessionsStarted = 0;
     this.sessionsEnded = 0;
     this.largeFrames = emptyLargeFrames();
+    this.tally.reset();
   }
 
   stats(): FleetStats {
@@ -258,6 +272,7 @@ export class Fleet implements StationObserver {
       sessionsEnded: this.sessionsEnded,
       activeSessions,
       largeFrames: { ...this.largeFrames },
+      transactions: this.tally.counts(),
     };
   }
 
@@ -298,8 +313,13 @@ export class Fleet implements StationObserver {
     this.sessionsStarted += 1;
   }
 
-  sessionEnded(): void {
+  sessionEnded(_stationId: string, summary: SessionSummary): void {
     this.sessionsEnded += 1;
+    this.tally.sessionEnded(summary.energyWh);
+  }
+
+  answered(stationId: string, action: string, request: Payload, response: Payload): void {
+    this.tally.answered(stationId, action, request, response);
   }
 
   // ---- sessions -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import {
 } from './fleet.js';
 import { LatencyHistogram, type HistogramJSON } from './histogram.js';
 import { isFromWorker, type ToWorker, type WorkerCommand } from './ipc.js';
+import { emptyTransactionCounts, mergeTransactionCounts } from './tally.js';
 
 export const DEFAULT_STATIONS_PER_WORKER = 5_000;
 const MAX_ERROR_SAMPLES = 10;
@@ -101,6 +102,7 @@ export function mergeStats(parts: readonly FleetStats[]): PoolStats {
     sessionsEnded: 0,
     activeSessions: 0,
     largeFrames: emptyLargeFrames(),
+    transactions: emptyTransactionCounts(),
   };
   const latest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
   for (const p of parts) {
@@ -130,6 +132,7 @@ export function mergeStats(parts: readonly FleetStats[]): PoolStats {
     merged.lastAcceptedAtMs = latest(merged.lastAcceptedAtMs, p.lastAcceptedAtMs);
     merged.lastReadyAtMs = latest(merged.lastReadyAtMs, p.lastReadyAtMs);
   }
+  merged.transactions = mergeTransactionCounts(parts.map((p) => p.transactions));
   merged.latency = latency.toJSON();
   merged.handshake = handshake.toJSON();
   for (const [action, h] of byAction) merged.latencyByAction[action] = h.toJSON();

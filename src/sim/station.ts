@@ -77,6 +77,8 @@ export interface StationObserver {
   closed?(stationId: string, expected: boolean): void;
   sessionStarted?(stationId: string, info: SessionInfo): void;
   sessionEnded?(stationId: string, summary: SessionSummary): void;
+  /** A CALL the station sent got a schema-valid CALLRESULT (before the caller sees it). */
+  answered?(stationId: string, action: string, request: Payload, response: Payload): void;
 }
 
 export interface StationOptions {
@@ -558,7 +560,10 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
     } else {
       const violation = this.schemas?.check(item.action, 'conf', frame.payload) ?? null;
       if (violation) item.reject(new Error(`${this.stationId}: invalid ${violation.message}`));
-      else item.resolve(frame.payload);
+      else {
+        this.observer?.answered?.(this.stationId, item.action, item.payload, frame.payload);
+        item.resolve(frame.payload);
+      }
     }
     this.pump();
   }
