@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { apiCaller } from './api-client.js';
+import { parseCommandArgs, serverOf } from './args.js';
 import { StartupError } from '../platform/errors.js';
 import { SESSION_STATUSES, type SessionDetail, type SessionView } from '../modules/transactions/index.js';
 
@@ -21,25 +21,12 @@ export interface SessionIo {
 const defaultIo: SessionIo = { out: (text) => process.stdout.write(text) };
 
 export async function runSessionCommand(argv: string[], io: SessionIo = defaultIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        station: { type: 'string' },
-        status: { type: 'string' },
-        'id-token': { type: 'string' },
-        limit: { type: 'string' },
-        url: { type: 'string' },
-        token: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new StartupError(`${(err as Error).message.split('\n')[0]} (see ampline session --help)`);
-  }
+  const parsed = parseCommandArgs('session', argv, {
+      station: { type: 'string' },
+      status: { type: 'string' },
+      'id-token': { type: 'string' },
+      limit: { type: 'string' },
+  });
   const { values, positionals } = parsed;
   const [sub, id] = positionals;
   if (values.help || !sub) {
@@ -54,9 +41,8 @@ export async function runSessionCommand(argv: string[], io: SessionIo = defaultI
   }
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new StartupError(`--limit must be a positive integer, got '${values.limit}'`);
-  const url = values.url ?? process.env['AMPLINE_URL'];
+  const { url, token } = serverOf(values);
   if (!url) throw new StartupError('session commands talk to a running server: --url http://HOST:PORT (or AMPLINE_URL)');
-  const token = values.token ?? process.env['AMPLINE_TOKEN'];
   const call = apiCaller(url, token);
   const filter = new URLSearchParams();
   if (values.station !== undefined) filter.set('stationId', values.station);

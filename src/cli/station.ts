@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { apiCaller } from './api-client.js';
+import { parseCommandArgs, serverOf } from './args.js';
 import { openDatabase } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { InMemoryBus } from '../platform/bus.js';
@@ -25,34 +25,20 @@ interface StationClient {
 }
 
 export async function runStationCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        password: { type: 'string' },
-        ocpp: { type: 'string' },
-        'security-profile': { type: 'string' },
-        site: { type: 'string' },
-        url: { type: 'string' },
-        token: { type: 'string' },
-        data: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new StartupError(`${(err as Error).message.split('\n')[0]} (see ampline station --help)`);
-  }
+  const parsed = parseCommandArgs('station', argv, {
+      password: { type: 'string' },
+      ocpp: { type: 'string' },
+      'security-profile': { type: 'string' },
+      site: { type: 'string' },
+  });
   const { values, positionals } = parsed;
   const [sub, id] = positionals;
   if (values.help || !sub) {
     process.stdout.write(`${HELP}\n`);
     return values.help ? 0 : 2;
   }
-  const url = values.url ?? process.env['AMPLINE_URL'];
-  const client = url ? apiClient(url, values.token ?? process.env['AMPLINE_TOKEN']) : await directClient(values.data);
+  const server = serverOf(values);
+  const client = server.url ? apiClient(server.url, server.token) : await directClient(values.data);
   try {
     switch (sub) {
       case 'add': {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { openDatabase } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import { systemClock } from '../platform/clock.js';
 import { cryptoIds } from '../platform/ids.js';
 import { apiCaller } from './api-client.js';
+import { parseCommandArgs, serverOf } from './args.js';
 import { StartupError, isDomainError } from '../platform/errors.js';
 import { migrations, moduleDb, type Database } from '../app/database.js';
 import { DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
@@ -47,30 +47,16 @@ interface TokenClient {
 const PAGE = 500;
 
 export async function runTokenCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        type: { type: 'string' },
-        status: { type: 'string' },
-        group: { type: 'string' },
-        expires: { type: 'string' },
-        driver: { type: 'string' },
-        uid: { type: 'string' },
-        'master-pass': { type: 'boolean' },
-        'allow-concurrent': { type: 'boolean' },
-        url: { type: 'string' },
-        token: { type: 'string' },
-        data: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new StartupError(`${(err as Error).message.split('\n')[0]} (see ampline token --help)`);
-  }
+  const parsed = parseCommandArgs('token', argv, {
+      type: { type: 'string' },
+      status: { type: 'string' },
+      group: { type: 'string' },
+      expires: { type: 'string' },
+      driver: { type: 'string' },
+      uid: { type: 'string' },
+      'master-pass': { type: 'boolean' },
+      'allow-concurrent': { type: 'boolean' },
+  });
   const { values, positionals } = parsed;
   const [sub, arg] = positionals;
   if (values.help || !sub) {
@@ -96,8 +82,8 @@ export async function runTokenCommand(argv: string[]): Promise<number> {
   if (sub !== 'add' && sub !== 'list' && sub !== 'import') throw new StartupError(`unknown token command "${sub}" (see ampline token --help)`);
   if (sub === 'add' && !arg) throw new StartupError('token add needs a uid');
 
-  const url = values.url ?? process.env['AMPLINE_URL'];
-  const client = url ? apiClient(url, values.token ?? process.env['AMPLINE_TOKEN']) : await directClient(values.data);
+  const server = serverOf(values);
+  const client = server.url ? apiClient(server.url, server.token) : await directClient(values.data);
   try {
     switch (sub) {
       case 'add': {

@@ -34,10 +34,6 @@ export class StationsStore {
   constructor(private readonly db: Kysely<StationsTables>) {}
 
   /** By identity alone: a WebSocket arrives before anyone knows its tenant. */
-  findById(id: string): Promise<StationRow | undefined> {
-    return this.db.selectFrom('stations').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
   findMany(ids: readonly string[]): Promise<StationRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.db.selectFrom('stations').selectAll().where('id', 'in', ids).execute();

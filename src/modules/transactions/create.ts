@@ -7,7 +7,7 @@ import { GroupCommit } from './group-commit.js';
 import { TransactionsService } from './service.js';
 import { TransactionsStore } from './store.js';
 import type { TransactionsTables } from './tables.js';
-import type { TokenAuthorizer, TokenVerdict } from './types.js';
+import type { TokenAuthorizer } from './types.js';
 import type { ConnectorStatusChanged } from '../stations/index.js';
 
 export interface CreateTransactionsOptions {
@@ -38,11 +38,3 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
   );
   return service;
 }
-
-const ACCEPTED: TokenVerdict = { status: 'Accepted', idTagInfo: { status: 'Accepted' }, idTokenInfo: { status: 'Accepted' } };
-
-/** Until the authorization module is wired: every token is accepted and anyone may stop. */
-export const acceptAllTokens: TokenAuthorizer = {
-  authorize: async () => ACCEPTED,
-  mayStop: async () => true,
-};

@@ -2,7 +2,7 @@ export { TransactionsService, toView } from './service.js';
 export type { TransactionsServiceDeps } from './service.js';
 export { TransactionsStore } from './store.js';
 export { MeterSampleWriter } from './sample-writer.js';
-export { createTransactionsService, acceptAllTokens } from './create.js';
+export { createTransactionsService } from './create.js';
 export type { CreateTransactionsOptions } from './create.js';
 export { transactionsMigrations } from './migrations.js';
 export { registerTransactionRoutes } from './routes.js';

@@ -19,7 +19,6 @@ export class StationLink implements LinkContext {
   alive = true;
   /** Actions the station may send while not Accepted because we asked for them (B02.FR.09). */
   readonly triggered = new Set<string>();
-  readonly connectedAtMs: number;
   /** When lastSeen was last written: connecting writes it, so it starts there. */
   seenReportedMs: number;
   rpc!: RpcConnection;
@@ -34,7 +33,6 @@ export class StationLink implements LinkContext {
     nowMs: number,
   ) {
     this.bootStatus = bootStatus;
-    this.connectedAtMs = nowMs;
     this.seenReportedMs = nowMs;
   }
 

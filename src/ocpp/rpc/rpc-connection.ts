@@ -98,10 +98,6 @@ export class RpcConnection {
     this.supportsSend = options.version === 'ocpp2.1';
   }
 
-  get pendingCalls(): number {
-    return this.queue.length + (this.inFlight ? 1 : 0);
-  }
-
   handleText(text: string): void {
     this.options.onFrame?.('in', text);
     let frame;

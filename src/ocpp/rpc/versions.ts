@@ -11,8 +11,3 @@ export function isOcppVersion(value: string): value is OcppVersion {
 export function versionLabel(version: OcppVersion): '1.6' | '2.0.1' | '2.1' {
   return version.slice(4) as '1.6' | '2.0.1' | '2.1';
 }
-
-export function parseVersionLabel(label: string): OcppVersion | undefined {
-  const candidate = label.startsWith('ocpp') ? label : `ocpp${label}`;
-  return isOcppVersion(candidate) ? candidate : undefined;
-}

@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthorizationContext, AuthorizationResult, AuthorizationService, IdTokenRef } from '../../../modules/authorization/index.js';
-import { ManualClock } from '../../../platform/clock.js';
-import { silentLogger } from '../../../platform/logger.js';
-import type { HandlerContext, OcppServices } from '../../handler.js';
+import type { AuthorizationResult } from '../../../modules/authorization/index.js';
+import { contextAnswering as contextFor, type AuthorizeQuestion } from '../../testing/authorize-context.js';
 import { authorize } from './authorize.js';
 
-function contextAnswering(result: AuthorizationResult, seen: { tenantId: string; token: IdTokenRef; context: AuthorizationContext }[]): HandlerContext {
-  const authorization: Pick<AuthorizationService, 'authorize'> = {
-    authorize: async (tenantId, token, context) => {
-      seen.push({ tenantId, token, context });
-      return result;
-    },
-  };
-  return {
-    link: { tenantId: 'tenant-1', stationId: 'CS-201', version: 'ocpp2.0.1', setBootStatus: () => undefined },
-    services: { authorization } as unknown as OcppServices,
-    clock: new ManualClock(),
-    logger: silentLogger,
-  };
-}
+const contextAnswering = (result: AuthorizationResult, seen: AuthorizeQuestion[]) => contextFor('ocpp2.0.1', 'CS-201', result, seen);
 
 describe('2.0.1 Authorize', () => {
   it('C01.FR.06 / C01.FR.20 asks about (idToken, type) at this station and answers idTokenInfo with groupIdToken and evseId', async () => {
-    const seen: { tenantId: string; token: IdTokenRef; context: AuthorizationContext }[] = [];
+    const seen: AuthorizeQuestion[] = [];
     const ctx = contextAnswering(
       { status: 'Accepted', masterPass: false, allowConcurrent: false, groupIdToken: { idToken: 'FLEET-7', type: 'Central' }, evseIds: [2], expiresAt: new Date('2027-01-01T00:00:00Z') },
       seen,
