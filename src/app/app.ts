@@ -30,6 +30,12 @@ import type { AccountsTables } from '../modules/accounts/index.js';
 import type { SitesTables } from '../modules/sites/index.js';
 import type { AuthorizationTables } from '../modules/authorization/index.js';
 import type { StationsTables } from '../modules/stations/index.js';
+import { CommandHistory, CustomerInformationReports, LocalListService, LocalListStore, PartCollector, VendorDataRegistry, registerCommandRoutes } from '../modules/commands/index.js';
+import type { CommandsInbound, CommandsTables, TokenSource } from '../modules/commands/index.js';
+import type { TokenView } from '../modules/authorization/index.js';
+import { recordOutgoingCalls } from '../ocpp/commands/recorded-send.js';
+import { createRemoteCommands } from '../ocpp/commands/remote-commands.js';
+import { LocalListMessages } from '../ocpp/commands/local-list-channel.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -55,6 +61,8 @@ export interface AmplineApp {
   accounts: AccountsService;
   authorization: AuthorizationService;
   transactions: TransactionsService;
+  /** Vendor DataTransfer handlers (1.6 §4.3, 2.0.1 P02); register yours here. */
+  vendorData: VendorDataRegistry;
   gateway: OcppGateway;
   bus: EventBus;
   metrics: Metrics;
@@ -118,6 +126,13 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       logger.info('admin API token created from AMPLINE_BOOTSTRAP_TOKEN');
     }
 
+    const commandsDb = moduleDb<CommandsTables>(db);
+    const commandsInbound: CommandsInbound = {
+      vendorData: new VendorDataRegistry(),
+      displayMessages: new PartCollector<Record<string, unknown>[]>(),
+      customerInformation: new CustomerInformationReports({ db: commandsDb, clock }),
+    };
+
     const frameArchive = config.persistFrames
       ? new FrameArchive(moduleDb<StationsTables>(db), 500, (err) => logger.error({ err }, 'frame archive write failed'))
       : undefined;
@@ -131,7 +146,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         authenticationFailed: (creds, reason) => stations.securityEvent(creds.tenantId, creds.id, 'AuthenticationFailed', reason),
         seen: (link, at) => stations.seen(link.stationId, at),
       },
-      dispatch: createDispatcher({ services: { stations, authorization, transactions }, clock, logger }),
+      dispatch: createDispatcher({ services: { stations, authorization, transactions, commands: commandsInbound }, clock, logger }),
       clock,
       logger: logger.child({ component: 'ocpp' }),
       metrics,
@@ -145,6 +160,9 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         : {}),
     });
     gateway = ocppGateway;
+    // Before anything holds the gateway: every CALL it sends from here on is in the command history.
+    const commandHistory = new CommandHistory(commandsDb);
+    recordOutgoingCalls(ocppGateway, { history: commandHistory, clock, onError: (err, call) => logger.error({ err, ...call }, 'command history write failed') });
 
     api = createApiServer({ logger, accounts });
     registerOpsRoutes(api, { metrics, checkDatabase: async () => void (await db.selectFrom('tenants').select('id').limit(1).execute()) });
@@ -159,6 +177,13 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       },
     });
     registerSiteRoutes(api, sites);
+    registerCommandRoutes(api, {
+      history: commandHistory,
+      remote: createRemoteCommands({ sender: ocppGateway, displayMessages: commandsInbound.displayMessages, customerInformation: commandsInbound.customerInformation }),
+      localLists: new LocalListService({ store: new LocalListStore(commandsDb), channel: new LocalListMessages(ocppGateway), tokens: allTokens(authorization), clock }),
+      customerInformation: commandsInbound.customerInformation,
+      stations,
+    });
     registerTokenRoutes(api, authorization);
     registerTransactionRoutes(api, transactions);
     const remoteControl = new RemoteControl({ commands: new ChargingCommandMapper(ocppGateway), transactions, authorizer: tokenAuthorizer, bus });
@@ -192,6 +217,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       accounts,
       authorization,
       transactions,
+      vendorData: commandsInbound.vendorData,
       gateway: ocppGateway,
       bus,
       metrics,
@@ -212,4 +238,17 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     await database.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** Every token of a tenant, paged through the authorization module (local lists are built from them). */
+function allTokens(authorization: AuthorizationService): TokenSource {
+  return async (tenantId) => {
+    const all: TokenView[] = [];
+    for (let after: string | undefined; ; ) {
+      const page = await authorization.list(tenantId, { limit: 500, after });
+      all.push(...page);
+      if (page.length < 500) return all;
+      after = page[page.length - 1]?.id;
+    }
+  };
 }

@@ -6,6 +6,7 @@ import { meterValues } from './meter-values.js';
 import { startTransaction } from './start-transaction.js';
 import { stopTransaction } from './stop-transaction.js';
 import { statusNotification } from './status-notification.js';
+import { dataTransfer } from './data-transfer.js';
 
 export const v16Handlers: HandlerMap = {
   Authorize: authorize,
@@ -15,4 +16,5 @@ export const v16Handlers: HandlerMap = {
   StartTransaction: startTransaction,
   StopTransaction: stopTransaction,
   StatusNotification: statusNotification,
+  DataTransfer: dataTransfer,
 };

@@ -5,6 +5,9 @@ import { heartbeat } from './heartbeat.js';
 import { meterValues } from './meter-values.js';
 import { transactionEvent } from './transaction-event.js';
 import { statusNotification } from './status-notification.js';
+import { dataTransfer } from './data-transfer.js';
+import { notifyDisplayMessages } from './notify-display-messages.js';
+import { notifyCustomerInformation } from './notify-customer-information.js';
 
 /** Also serves OCPP 2.1 wherever its messages are the same (validated against the 2.1 schemas). */
 export const v201Handlers: HandlerMap = {
@@ -14,4 +17,7 @@ export const v201Handlers: HandlerMap = {
   MeterValues: meterValues,
   StatusNotification: statusNotification,
   TransactionEvent: transactionEvent,
+  DataTransfer: dataTransfer,
+  NotifyDisplayMessages: notifyDisplayMessages,
+  NotifyCustomerInformation: notifyCustomerInformation,
 };
