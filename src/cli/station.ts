@@ -1,4 +1,5 @@
 import { apiCaller } from './api-client.js';
+import { STATION_COMMANDS_HELP, runStationRemoteCommand } from './station-commands.js';
 import { parseCommandArgs, serverOf } from './args.js';
 import { openDatabase } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
@@ -15,7 +16,9 @@ const HELP = `Usage:
   ampline station show <id>
 
 Against a running server: --url http://HOST:PORT --token TOKEN (or AMPLINE_URL / AMPLINE_TOKEN).
-Without --url the command opens the database directly (--data DIR, or DATABASE_URL).`;
+Without --url the command opens the database directly (--data DIR, or DATABASE_URL).
+
+${STATION_COMMANDS_HELP}`;
 
 interface StationClient {
   add(input: RegisterStationInput): Promise<StationView>;
@@ -25,6 +28,8 @@ interface StationClient {
 }
 
 export async function runStationCommand(argv: string[]): Promise<number> {
+  const remote = await runStationRemoteCommand(argv);
+  if (remote !== undefined) return remote;
   const parsed = parseCommandArgs('station', argv, {
       password: { type: 'string' },
       ocpp: { type: 'string' },
