@@ -203,6 +203,16 @@ describe('local authorization lists', () => {
     await next;
   });
 
+  it('D01.FR.01 two syncs at once for one station are sent one after the other with increasing versions', async () => {
+    const { id, station } = await online('2.0.1');
+    await token(id, 'LL-CC1');
+    const both = Promise.all([sync(id, { mode: 'full', itemsPerMessage: 10 }), sync(id, { mode: 'full', itemsPerMessage: 10 })]);
+    const first = await answerNext(station, 'SendLocalList', { status: 'Accepted' });
+    const second = await answerNext(station, 'SendLocalList', { status: 'Accepted' });
+    expect([first['versionNumber'], second['versionNumber']]).toEqual([1, 2]);
+    expect((await both).map((r) => r.body.versionNumber)).toEqual([1, 2]);
+  });
+
   it('bad input: unknown mode is 400 naming it; a station of another tenant or unknown is 404', async () => {
     const { id } = await online('2.0.1');
     const res = await sync(id, { mode: 'sideways' });

@@ -97,9 +97,9 @@ describe.each(CASES)('CALLERROR codes for $version', ({ version, id, boot, codes
   });
 
   it('an action the version defines but this CSMS does not handle yet gets NotSupported, not a business refusal', async () => {
-    const action = version === 'ocpp1.6' ? 'DiagnosticsStatusNotification' : 'NotifyCustomerInformation';
-    const payload =
-      version === 'ocpp1.6' ? { status: 'Idle' } : { data: 'x', seqNo: 0, generatedAt: new Date().toISOString(), requestId: 1 };
+    // 2.0.1: NotifyCustomerInformation is handled now (station commands); reservations are not yet.
+    const action = version === 'ocpp1.6' ? 'DiagnosticsStatusNotification' : 'ReservationStatusUpdate';
+    const payload = version === 'ocpp1.6' ? { status: 'Idle' } : { reservationId: 1, reservationUpdateStatus: 'Expired' };
     const reply = await station.call(action, payload);
     expect(reply[0]).toBe(4);
     expect(reply[2]).toBe('NotSupported');

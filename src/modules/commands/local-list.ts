@@ -59,9 +59,24 @@ export interface LocalListState {
 
 /** Builds, sends and tracks each station's local authorization list (1.6 §5.15/§5.10, 2.0.1 D01/D02). */
 export class LocalListService {
+  /** One update at a time per station: two at once would both number their lists from the same state. */
+  private readonly running = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: { store: LocalListStore; channel: LocalListChannel; tokens: TokenSource; clock: Clock }) {}
 
-  async sync(tenantId: string, stationId: string, request: SyncRequest): Promise<SyncResult> {
+  sync(tenantId: string, stationId: string, request: SyncRequest): Promise<SyncResult> {
+    const key = `${tenantId}\u0000${stationId}`;
+    const previous = this.running.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.syncOnce(tenantId, stationId, request));
+    this.running.set(key, next);
+    const cleanup = () => {
+      if (this.running.get(key) === next) this.running.delete(key);
+    };
+    next.then(cleanup, cleanup);
+    return next;
+  }
+
+  private async syncOnce(tenantId: string, stationId: string, request: SyncRequest): Promise<SyncResult> {
     const { store, channel, clock } = this.deps;
     const protocol = channel.protocolOf(tenantId, stationId);
     const { entries: desired, skipped } = desiredEntries(await this.deps.tokens(tenantId), stationId, protocol, clock.now());
@@ -116,7 +131,7 @@ export class LocalListService {
     const first = result.messages[0];
     if (wantsDifferential && first && (first.status === 'Failed' || first.status === 'VersionMismatch')) {
       // D01.FR.03: a refused differential is followed by the full list.
-      const full = await this.sync(tenantId, stationId, { mode: 'full', limits });
+      const full = await this.syncOnce(tenantId, stationId, { mode: 'full', limits });
       return { ...full, messages: [...result.messages, ...full.messages], fellBackToFull: true };
     }
     return result;
