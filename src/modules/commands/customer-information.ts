@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
-import type { CommandsTables } from './tables.js';
+import type { CommandsTables, CustomerInformationReportsTable } from './tables.js';
 import { PartCollector, type Collected } from './part-collector.js';
 
 /** One NotifyCustomerInformation (2.0.1 N09/N10). */
@@ -70,28 +70,30 @@ export class CustomerInformationReports {
   }
 
   async list(tenantId: string, stationId: string, limit: number): Promise<CustomerInformationReport[]> {
-    const rows = await this.deps.db
-      .selectFrom('customer_information_reports')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('station_id', '=', stationId)
-      .orderBy('created_at', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({
-      stationId: r.station_id,
-      requestId: r.request_id,
-      requestedBy: r.requested_by,
-      status: r.status,
-      data: r.data,
-      parts: r.parts,
-      complete: r.completed_at !== null,
-      generatedAt: r.generated_at ? new Date(r.generated_at).toISOString() : null,
-      createdAt: new Date(r.created_at).toISOString(),
-    }));
+    const rows = await this.query(tenantId, stationId).orderBy('created_at', 'desc').limit(limit).execute();
+    return rows.map(toReport);
   }
 
   async get(tenantId: string, stationId: string, requestId: number): Promise<CustomerInformationReport | undefined> {
-    return (await this.list(tenantId, stationId, 1000)).find((r) => r.requestId === requestId);
+    const row = await this.query(tenantId, stationId).where('request_id', '=', requestId).executeTakeFirst();
+    return row ? toReport(row) : undefined;
   }
+
+  private query(tenantId: string, stationId: string) {
+    return this.deps.db.selectFrom('customer_information_reports').selectAll().where('tenant_id', '=', tenantId).where('station_id', '=', stationId);
+  }
+}
+
+function toReport(r: Selectable<CustomerInformationReportsTable>): CustomerInformationReport {
+  return {
+    stationId: r.station_id,
+    requestId: r.request_id,
+    requestedBy: r.requested_by,
+    status: r.status,
+    data: r.data,
+    parts: r.parts,
+    complete: r.completed_at !== null,
+    generatedAt: r.generated_at ? new Date(r.generated_at).toISOString() : null,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
 }
