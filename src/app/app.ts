@@ -26,6 +26,9 @@ import { OcppGateway } from '../ocpp/gateway/gateway.js';
 import { createDispatcher } from '../ocpp/dispatch.js';
 import { versionLabel } from '../ocpp/rpc/versions.js';
 import { migrations, moduleDb, type Database } from './database.js';
+import { createFirmwareParts } from './firmware.js';
+import type { FirmwareService, FirmwareCampaigns } from '../modules/firmware/index.js';
+import type { DiagnosticsService } from '../modules/diagnostics/index.js';
 import type { AccountsTables } from '../modules/accounts/index.js';
 import type { SitesTables } from '../modules/sites/index.js';
 import type { AuthorizationTables } from '../modules/authorization/index.js';
@@ -55,6 +58,9 @@ export interface AmplineApp {
   accounts: AccountsService;
   authorization: AuthorizationService;
   transactions: TransactionsService;
+  firmware: FirmwareService;
+  firmwareCampaigns: FirmwareCampaigns;
+  diagnostics: DiagnosticsService;
   gateway: OcppGateway;
   bus: EventBus;
   metrics: Metrics;
@@ -118,6 +124,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       logger.info('admin API token created from AMPLINE_BOOTSTRAP_TOKEN');
     }
 
+    const firmwareParts = await createFirmwareParts({ db, bus, clock, ids, logger, stations, publicUrl: config.publicUrl });
+    const { firmware, diagnostics } = firmwareParts;
     const frameArchive = config.persistFrames
       ? new FrameArchive(moduleDb<StationsTables>(db), 500, (err) => logger.error({ err }, 'frame archive write failed'))
       : undefined;
@@ -131,7 +139,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         authenticationFailed: (creds, reason) => stations.securityEvent(creds.tenantId, creds.id, 'AuthenticationFailed', reason),
         seen: (link, at) => stations.seen(link.stationId, at),
       },
-      dispatch: createDispatcher({ services: { stations, authorization, transactions }, clock, logger }),
+      dispatch: createDispatcher({ services: { stations, authorization, transactions, firmware, diagnostics }, clock, logger }),
       clock,
       logger: logger.child({ component: 'ocpp' }),
       metrics,
@@ -145,6 +153,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         : {}),
     });
     gateway = ocppGateway;
+    firmwareParts.attachGateway(ocppGateway);
 
     api = createApiServer({ logger, accounts });
     registerOpsRoutes(api, { metrics, checkDatabase: async () => void (await db.selectFrom('tenants').select('id').limit(1).execute()) });
@@ -163,6 +172,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     registerTransactionRoutes(api, transactions);
     const remoteControl = new RemoteControl({ commands: new ChargingCommandMapper(ocppGateway), transactions, authorizer: tokenAuthorizer, bus });
     registerRemoteControlRoutes(api, remoteControl);
+    firmwareParts.registerRoutes(api);
+    firmwareParts.start();
     // E14: a 2.x station that reconnects is asked GetTransactionStatus for the sessions still open here.
     new ReconnectStatusCheck({
       transactions,
@@ -182,6 +193,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     logger.info({ port, database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'Ampline listening');
     const apiServer = api;
+    firmwareParts.setPublicBase(`http://${host}:${port}`);
     return {
       port,
       baseUrl: `http://${host}:${port}`,
@@ -192,11 +204,15 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       accounts,
       authorization,
       transactions,
+      firmware,
+      firmwareCampaigns: firmwareParts.campaigns,
+      diagnostics,
       gateway: ocppGateway,
       bus,
       metrics,
       databaseKind: database.kind,
       close: async () => {
+        await firmwareParts.close();
         await ocppGateway.close();
         await apiServer.close();
         await stations.flush().catch((err: unknown) => logger.error({ err }, 'final station state write failed'));

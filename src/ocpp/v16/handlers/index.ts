@@ -6,6 +6,10 @@ import { meterValues } from './meter-values.js';
 import { startTransaction } from './start-transaction.js';
 import { stopTransaction } from './stop-transaction.js';
 import { statusNotification } from './status-notification.js';
+import { firmwareStatusNotification } from './firmware-status-notification.js';
+import { signedFirmwareStatusNotification } from './signed-firmware-status-notification.js';
+import { diagnosticsStatusNotification } from './diagnostics-status-notification.js';
+import { logStatusNotification } from './log-status-notification.js';
 
 export const v16Handlers: HandlerMap = {
   Authorize: authorize,
@@ -15,4 +19,8 @@ export const v16Handlers: HandlerMap = {
   StartTransaction: startTransaction,
   StopTransaction: stopTransaction,
   StatusNotification: statusNotification,
+  FirmwareStatusNotification: firmwareStatusNotification,
+  SignedFirmwareStatusNotification: signedFirmwareStatusNotification,
+  DiagnosticsStatusNotification: diagnosticsStatusNotification,
+  LogStatusNotification: logStatusNotification,
 };

@@ -5,6 +5,8 @@ import { heartbeat } from './heartbeat.js';
 import { meterValues } from './meter-values.js';
 import { transactionEvent } from './transaction-event.js';
 import { statusNotification } from './status-notification.js';
+import { firmwareStatusNotification } from './firmware-status-notification.js';
+import { logStatusNotification } from './log-status-notification.js';
 
 /** Also serves OCPP 2.1 wherever its messages are the same (validated against the 2.1 schemas). */
 export const v201Handlers: HandlerMap = {
@@ -14,4 +16,6 @@ export const v201Handlers: HandlerMap = {
   MeterValues: meterValues,
   StatusNotification: statusNotification,
   TransactionEvent: transactionEvent,
+  FirmwareStatusNotification: firmwareStatusNotification,
+  LogStatusNotification: logStatusNotification,
 };
