@@ -143,6 +143,26 @@ describe('firmware campaigns', () => {
     expect(again.status).toBe(409);
   });
 
+  it('targets every station of a site; with canary 0 the first batch goes out at once', async () => {
+    const site = await server.api('POST', '/api/v1/sites', { name: 'Depot', timeZone: 'Europe/Oslo' });
+    expect(site.status).toBe(201);
+    const ids = ['CS-SITE-1', 'CS-SITE-2'];
+    for (const id of ids) await registerStation(server, id, { siteId: site.body.id });
+    await registerStation(server, 'CS-ELSEWHERE-1');
+    const image = await uploadImage(server, IMAGE);
+    const created = await server.api('POST', '/api/v1/firmware-campaigns', { imageId: image.id, siteId: site.body.id, canarySize: 0, batchSize: 2 });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ currentBatch: 1, batches: 2 });
+    expect(created.body.targets.map((t: { stationId: string; batch: number }) => [t.stationId, t.batch])).toEqual([
+      ['CS-SITE-1', 1],
+      ['CS-SITE-2', 1],
+    ]);
+    const empty = await server.api('POST', '/api/v1/sites', { name: 'Empty', timeZone: 'Europe/Oslo' });
+    const none = await server.api('POST', '/api/v1/firmware-campaigns', { imageId: image.id, siteId: empty.body.id });
+    expect(none.status).toBe(400);
+    expect(none.body.field).toBe('siteId');
+  });
+
   it('refuses a campaign with an unknown station, no targets or both targets and site, naming the field', async () => {
     const image = await uploadImage(server, IMAGE);
     const unknown = await server.api('POST', '/api/v1/firmware-campaigns', { imageId: image.id, stationIds: ['NO-SUCH-STATION'] });
