@@ -97,9 +97,10 @@ describe.each(CASES)('CALLERROR codes for $version', ({ version, id, boot, codes
   });
 
   it('an action the version defines but this CSMS does not handle yet gets NotSupported, not a business refusal', async () => {
-    const action = version === 'ocpp1.6' ? 'DiagnosticsStatusNotification' : 'NotifyCustomerInformation';
+    // DiagnosticsStatusNotification is handled now (firmware and logs); SignCertificate is not yet.
+    const action = version === 'ocpp1.6' ? 'SignCertificate' : 'NotifyCustomerInformation';
     const payload =
-      version === 'ocpp1.6' ? { status: 'Idle' } : { data: 'x', seqNo: 0, generatedAt: new Date().toISOString(), requestId: 1 };
+      version === 'ocpp1.6' ? { csr: 'x' } : { data: 'x', seqNo: 0, generatedAt: new Date().toISOString(), requestId: 1 };
     const reply = await station.call(action, payload);
     expect(reply[0]).toBe(4);
     expect(reply[2]).toBe('NotSupported');
