@@ -87,6 +87,23 @@ describe('station logs', () => {
     expect((await stored).payload.fileName).toBe('station-diag.tar.gz');
   });
 
+  it('a station-chosen file name with quotes and non-ASCII is stored but served in a safe Content-Disposition, nosniff', async () => {
+    const { id, station } = await online('2.0.1');
+    const pending = server.api('POST', `/api/v1/stations/${id}/logs`, {});
+    const call = await station.nextCall('GetLog');
+    station.reply(call[1] as string, { status: 'Accepted' });
+    await pending;
+    const stored = uploaded(id);
+    const location = (call[3] as { log: { remoteLocation: string } }).log.remoteLocation;
+    expect((await fetch(`${location}/${encodeURIComponent('lög"x.html')}`, { method: 'PUT', headers: { 'content-type': 'text/html' }, body: LOG })).status).toBe(201);
+    const { fileId, fileName } = (await stored).payload;
+    expect(fileName).toBe('lög"x.html');
+    const res = await fetch(`${server.app.baseUrl}/api/v1/log-files/${fileId}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="l_g_x.html"');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('1.6 §5.9 GetDiagnostics: multipart POST to the location with the file name appended; DiagnosticsStatusNotification (§4.4) tracked', async () => {
     const { id, station } = await online('1.6');
     const pending = server.api('POST', `/api/v1/stations/${id}/logs`, { retries: 3, retryIntervalS: 30, latestTimestamp: '2026-02-01T00:00:00Z' });

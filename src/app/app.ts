@@ -212,8 +212,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       metrics,
       databaseKind: database.kind,
       close: async () => {
-        await firmwareParts.close();
         await ocppGateway.close();
+        await firmwareParts.close();
         await apiServer.close();
         await stations.flush().catch((err: unknown) => logger.error({ err }, 'final station state write failed'));
         await transactions.flush().catch((err: unknown) => logger.error({ err }, 'final meter sample write failed'));

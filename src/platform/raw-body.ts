@@ -37,3 +37,11 @@ export function readUploadedBody(request: FastifyRequest): UploadedBody | undefi
   for (const part of parts) if (part !== file && part.fieldName) fields[part.fieldName] = part.data.toString('utf8');
   return { file: file.data, fileName: file.fileName, contentType: file.contentType, fields };
 }
+
+/**
+ * A Content-Disposition for a download whose name came from outside (a station's upload): only
+ * printable ASCII survives, so a hostile name can neither break the header nor inject another.
+ */
+export function attachmentDisposition(fileName: string): string {
+  return `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`;
+}

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../platform/errors.js';
 import { principalOf } from '../../platform/principal.js';
-import { acceptRawBodies, readUploadedBody } from '../../platform/raw-body.js';
+import { acceptRawBodies, attachmentDisposition, readUploadedBody } from '../../platform/raw-body.js';
 import type { StationDirectory } from '../firmware/index.js';
 import type { DiagnosticsService } from './service.js';
 import { LOG_FILES_PREFIX } from './service.js';
@@ -81,7 +81,9 @@ export function registerDiagnosticsRoutes(app: FastifyInstance, deps: Diagnostic
     const file = await diagnostics.file(principalOf(request).tenantId, request.params.id);
     return reply
       .header('content-type', file.content_type)
-      .header('content-disposition', `attachment; filename="${file.file_name.replace(/"/g, '')}"`)
+      .header('content-disposition', attachmentDisposition(file.file_name))
+      // The type is the station's word; never let a browser sniff an uploaded file into HTML.
+      .header('x-content-type-options', 'nosniff')
       .send(Buffer.from(file.data));
   });
 

@@ -4,7 +4,7 @@ import { principalOf } from '../../platform/principal.js';
 import type { FirmwareService } from './service.js';
 import { FIRMWARE_FILES_PREFIX } from './service.js';
 import type { StationDirectory } from './types.js';
-import { acceptRawBodies, readUploadedBody } from '../../platform/raw-body.js';
+import { acceptRawBodies, attachmentDisposition, readUploadedBody } from '../../platform/raw-body.js';
 
 export interface FirmwareRoutesDeps {
   firmware: FirmwareService;
@@ -143,7 +143,7 @@ export function registerFirmwareRoutes(app: FastifyInstance, deps: FirmwareRoute
       const image = await firmware.imageForLink(id, expires, signature);
       return reply
         .header('content-type', image.content_type)
-        .header('content-disposition', `attachment; filename="${image.file_name.replace(/"/g, '')}"`)
+        .header('content-disposition', attachmentDisposition(image.file_name))
         .header('digest', `sha-256=${Buffer.from(image.sha256, 'hex').toString('base64')}`)
         .header('cache-control', 'no-store')
         .send(Buffer.from(image.data));
