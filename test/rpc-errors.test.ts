@@ -97,9 +97,10 @@ describe.each(CASES)('CALLERROR codes for $version', ({ version, id, boot, codes
   });
 
   it('an action the version defines but this CSMS does not handle yet gets NotSupported, not a business refusal', async () => {
-    // 2.0.1: NotifyCustomerInformation is handled now (station commands); reservations are not yet.
-    const action = version === 'ocpp1.6' ? 'DiagnosticsStatusNotification' : 'ReservationStatusUpdate';
-    const payload = version === 'ocpp1.6' ? { status: 'Idle' } : { reservationId: 1, reservationUpdateStatus: 'Expired' };
+    // Every 1.6 station-side action is handled now, so 1.6 uses ClearCache, which the schemas define
+    // but only a CSMS sends; 2.0.1 reservations are not handled yet.
+    const action = version === 'ocpp1.6' ? 'ClearCache' : 'ReservationStatusUpdate';
+    const payload = version === 'ocpp1.6' ? {} : { reservationId: 1, reservationUpdateStatus: 'Expired' };
     const reply = await station.call(action, payload);
     expect(reply[0]).toBe(4);
     expect(reply[2]).toBe('NotSupported');

@@ -26,6 +26,9 @@ import { OcppGateway } from '../ocpp/gateway/gateway.js';
 import { createDispatcher } from '../ocpp/dispatch.js';
 import { versionLabel } from '../ocpp/rpc/versions.js';
 import { migrations, moduleDb, type Database } from './database.js';
+import { createFirmwareParts } from './firmware.js';
+import type { FirmwareService, FirmwareCampaigns } from '../modules/firmware/index.js';
+import type { DiagnosticsService } from '../modules/diagnostics/index.js';
 import type { AccountsTables } from '../modules/accounts/index.js';
 import type { SitesTables } from '../modules/sites/index.js';
 import type { AuthorizationTables } from '../modules/authorization/index.js';
@@ -63,6 +66,9 @@ export interface AmplineApp {
   transactions: TransactionsService;
   /** Vendor DataTransfer handlers (1.6 §4.3, 2.0.1 P02); register yours here. */
   vendorData: VendorDataRegistry;
+  firmware: FirmwareService;
+  firmwareCampaigns: FirmwareCampaigns;
+  diagnostics: DiagnosticsService;
   gateway: OcppGateway;
   bus: EventBus;
   metrics: Metrics;
@@ -133,6 +139,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       customerInformation: new CustomerInformationReports({ db: commandsDb, clock }),
     };
 
+    const firmwareParts = await createFirmwareParts({ db, bus, clock, ids, logger, stations, publicUrl: config.publicUrl });
+    const { firmware, diagnostics } = firmwareParts;
     const frameArchive = config.persistFrames
       ? new FrameArchive(moduleDb<StationsTables>(db), 500, (err) => logger.error({ err }, 'frame archive write failed'))
       : undefined;
@@ -146,7 +154,18 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         authenticationFailed: (creds, reason) => stations.securityEvent(creds.tenantId, creds.id, 'AuthenticationFailed', reason),
         seen: (link, at) => stations.seen(link.stationId, at),
       },
-      dispatch: createDispatcher({ services: { stations, authorization, transactions, commands: commandsInbound }, clock, logger }),
+      dispatch: createDispatcher({
+        services: {
+          stations,
+          authorization,
+          transactions,
+          commands: commandsInbound,
+          firmware,
+          diagnostics,
+        },
+        clock,
+        logger,
+      }),
       clock,
       logger: logger.child({ component: 'ocpp' }),
       metrics,
@@ -163,6 +182,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     // Before anything holds the gateway: every CALL it sends from here on is in the command history.
     const commandHistory = new CommandHistory(commandsDb);
     recordOutgoingCalls(ocppGateway, { history: commandHistory, clock, onError: (err, call) => logger.error({ err, ...call }, 'command history write failed') });
+    firmwareParts.attachGateway(ocppGateway);
 
     api = createApiServer({ logger, accounts });
     registerOpsRoutes(api, { metrics, checkDatabase: async () => void (await db.selectFrom('tenants').select('id').limit(1).execute()) });
@@ -188,6 +208,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     registerTransactionRoutes(api, transactions);
     const remoteControl = new RemoteControl({ commands: new ChargingCommandMapper(ocppGateway), transactions, authorizer: tokenAuthorizer, bus });
     registerRemoteControlRoutes(api, remoteControl);
+    firmwareParts.registerRoutes(api);
+    firmwareParts.start();
     // E14: a 2.x station that reconnects is asked GetTransactionStatus for the sessions still open here.
     new ReconnectStatusCheck({
       transactions,
@@ -207,6 +229,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     logger.info({ port, database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'Ampline listening');
     const apiServer = api;
+    firmwareParts.setPublicBase(`http://${host}:${port}`);
     return {
       port,
       baseUrl: `http://${host}:${port}`,
@@ -218,12 +241,16 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       authorization,
       transactions,
       vendorData: commandsInbound.vendorData,
+      firmware,
+      firmwareCampaigns: firmwareParts.campaigns,
+      diagnostics,
       gateway: ocppGateway,
       bus,
       metrics,
       databaseKind: database.kind,
       close: async () => {
         await ocppGateway.close();
+        await firmwareParts.close();
         await apiServer.close();
         await stations.flush().catch((err: unknown) => logger.error({ err }, 'final station state write failed'));
         await transactions.flush().catch((err: unknown) => logger.error({ err }, 'final meter sample write failed'));

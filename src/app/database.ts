@@ -6,14 +6,33 @@ import { sitesMigrations, type SitesTables } from '../modules/sites/index.js';
 import { stationsMigrations, type StationsTables } from '../modules/stations/index.js';
 import { transactionsMigrations, type TransactionsTables } from '../modules/transactions/index.js';
 import { commandsMigrations, type CommandsTables } from '../modules/commands/index.js';
+import { firmwareMigrations, type FirmwareTables } from '../modules/firmware/index.js';
+import { diagnosticsMigrations, type DiagnosticsTables } from '../modules/diagnostics/index.js';
 
 /** Every module's tables; each module only ever sees its own slice. */
-export type Database = AccountsTables & StationsTables & SitesTables & AuthorizationTables & TransactionsTables & CommandsTables;
+export type Database =
+  & AccountsTables
+  & AuthorizationTables
+  & SitesTables
+  & StationsTables
+  & TransactionsTables
+  & CommandsTables
+  & FirmwareTables
+  & DiagnosticsTables;
 
 export type AppDb = Kysely<Database>;
 
-/** In order; names sort in the order they must run. */
-export const migrations: readonly NamedMigration[] = [...accountsMigrations, ...stationsMigrations, ...sitesMigrations, ...authorizationMigrations, ...transactionsMigrations, ...commandsMigrations];
+/** In order; the migrator sorts by name, and names sort in the order they must run. */
+export const migrations: readonly NamedMigration[] = [
+  ...accountsMigrations,
+  ...authorizationMigrations,
+  ...sitesMigrations,
+  ...stationsMigrations,
+  ...transactionsMigrations,
+  ...commandsMigrations,
+  ...firmwareMigrations,
+  ...diagnosticsMigrations,
+];
 
 /**
  * Hands a module a Kysely typed with only its own tables. Kysely's type parameter is invariant,

@@ -4,6 +4,7 @@ import { runStationCommand } from './station.js';
 import { runTokenCommand } from './token.js';
 import { runSessionCommand } from './session.js';
 import { runMigrate } from './migrate.js';
+import { runFirmwareCommand } from './firmware.js';
 
 const HELP = `Usage: ampline <command> [options]
 
@@ -18,6 +19,7 @@ Commands:
   session list | session show <id> | session export > f.csv   read charging sessions (--url, --token)
   sim --url ws://HOST:PORT/ocpp --stations N --ocpp 1.6|2.0.1  run simulated stations
   migrate                                                     apply database migrations and exit
+  firmware upload|list|update|status|campaign|logs ...         firmware images, updates, campaigns, station logs (--url, --token)
 
 Run "ampline <command> --help" for a command's options.`;
 
@@ -39,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'migrate':
         return await runMigrate(rest);
+      case 'firmware':
+        return await runFirmwareCommand(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -18,6 +18,8 @@ export interface ServeConfig {
   persistFrames: boolean;
   compression: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Base of the URLs stations get for firmware downloads and log uploads; the listening address when unset. */
+  publicUrl?: string | undefined;
 }
 
 export const SERVE_HELP = `Usage: ampline serve [options]
@@ -36,6 +38,7 @@ export const SERVE_HELP = `Usage: ampline serve [options]
   --persist-frames       also archive every frame in the database (written in batches)
   --no-compression       do not offer permessage-deflate
   --log-level LEVEL      fatal|error|warn|info|debug|trace|silent (env AMPLINE_LOG_LEVEL, default info)
+  --public-url URL       base URL stations use for firmware and log files (env AMPLINE_PUBLIC_URL)
 
 Environment: AMPLINE_BOOTSTRAP_TOKEN creates an owner API token with that value on first start.`;
 
@@ -72,6 +75,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
         'persist-frames': { type: 'boolean' },
         'no-compression': { type: 'boolean' },
         'log-level': { type: 'string' },
+        'public-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -86,6 +90,10 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
   const databaseUrl = env['DATABASE_URL'] || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new StartupError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const publicUrl = values['public-url'] ?? (env['AMPLINE_PUBLIC_URL'] || undefined);
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    throw new StartupError(`--public-url must be an http:// or https:// URL, got "${publicUrl}"`);
   }
   return {
     host: values.host ?? env['AMPLINE_HOST'] ?? '0.0.0.0',
@@ -104,5 +112,6 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     persistFrames: values['persist-frames'] ?? env['AMPLINE_PERSIST_FRAMES'] === 'true',
     compression: !(values['no-compression'] ?? false),
     logLevel: logLevel as ServeConfig['logLevel'],
+    publicUrl,
   };
 }

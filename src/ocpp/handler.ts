@@ -4,6 +4,8 @@ import type { StationsService } from '../modules/stations/index.js';
 import type { AuthorizationService } from '../modules/authorization/index.js';
 import type { TransactionsService } from '../modules/transactions/index.js';
 import type { CommandsInbound } from '../modules/commands/index.js';
+import type { FirmwareService } from '../modules/firmware/index.js';
+import type { DiagnosticsService } from '../modules/diagnostics/index.js';
 import type { LinkContext } from './gateway/station-link.js';
 
 /** The module services an OCPP handler may call. Grows as capabilities arrive. */
@@ -13,6 +15,8 @@ export interface OcppServices {
   transactions: TransactionsService;
   /** Inbound DataTransfer and the 2.0.1 report parts of display messages and customer information. */
   commands?: CommandsInbound;
+  firmware: FirmwareService;
+  diagnostics: DiagnosticsService;
 }
 
 export interface HandlerContext {

@@ -7,6 +7,10 @@ import { startTransaction } from './start-transaction.js';
 import { stopTransaction } from './stop-transaction.js';
 import { statusNotification } from './status-notification.js';
 import { dataTransfer } from './data-transfer.js';
+import { firmwareStatusNotification } from './firmware-status-notification.js';
+import { signedFirmwareStatusNotification } from './signed-firmware-status-notification.js';
+import { diagnosticsStatusNotification } from './diagnostics-status-notification.js';
+import { logStatusNotification } from './log-status-notification.js';
 
 export const v16Handlers: HandlerMap = {
   Authorize: authorize,
@@ -17,4 +21,8 @@ export const v16Handlers: HandlerMap = {
   StopTransaction: stopTransaction,
   StatusNotification: statusNotification,
   DataTransfer: dataTransfer,
+  FirmwareStatusNotification: firmwareStatusNotification,
+  SignedFirmwareStatusNotification: signedFirmwareStatusNotification,
+  DiagnosticsStatusNotification: diagnosticsStatusNotification,
+  LogStatusNotification: logStatusNotification,
 };

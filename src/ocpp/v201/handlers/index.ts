@@ -8,6 +8,8 @@ import { statusNotification } from './status-notification.js';
 import { dataTransfer } from './data-transfer.js';
 import { notifyDisplayMessages } from './notify-display-messages.js';
 import { notifyCustomerInformation } from './notify-customer-information.js';
+import { firmwareStatusNotification } from './firmware-status-notification.js';
+import { logStatusNotification } from './log-status-notification.js';
 
 /** Also serves OCPP 2.1 wherever its messages are the same (validated against the 2.1 schemas). */
 export const v201Handlers: HandlerMap = {
@@ -20,4 +22,6 @@ export const v201Handlers: HandlerMap = {
   DataTransfer: dataTransfer,
   NotifyDisplayMessages: notifyDisplayMessages,
   NotifyCustomerInformation: notifyCustomerInformation,
+  FirmwareStatusNotification: firmwareStatusNotification,
+  LogStatusNotification: logStatusNotification,
 };

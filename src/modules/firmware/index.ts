@@ -1,0 +1,12 @@
+export { FirmwareService, FIRMWARE_FILES_PREFIX } from './service.js';
+export type { FirmwareServiceDeps } from './service.js';
+export { FirmwareStore } from './store.js';
+export { FirmwareCampaigns } from './campaigns.js';
+export { CampaignStore } from './campaign-store.js';
+export { firmwareMigrations } from './migrations.js';
+export { registerFirmwareRoutes } from './routes.js';
+export { registerCampaignRoutes } from './campaign-routes.js';
+export type { FirmwareTables } from './tables.js';
+export type * from './types.js';
+export type * from './events.js';
+export { progressOf } from './types.js';
