@@ -30,6 +30,8 @@ import type { AccountsTables } from '../modules/accounts/index.js';
 import type { SitesTables } from '../modules/sites/index.js';
 import type { AuthorizationTables } from '../modules/authorization/index.js';
 import type { StationsTables } from '../modules/stations/index.js';
+import { createDeviceModel, registerConfigurationRoutes, registerMonitoringRoutes, registerTemplateRoutes, registerVariablesRoutes } from '../modules/device-model/index.js';
+import type { DeviceModelTables, StationLookup } from '../modules/device-model/index.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -118,6 +120,27 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       logger.info('admin API token created from AMPLINE_BOOTSTRAP_TOKEN');
     }
 
+    // Desired configuration, 1.6 keys and the 2.0.1 device model; its commands reach the gateway below.
+    const stationLookup: StationLookup = { find: async (tenantId, id) => ({ siteId: (await stations.get(tenantId, id)).siteId }) };
+    const deviceModel = createDeviceModel({
+      db: moduleDb<DeviceModelTables>(db),
+      commands: {
+        send: (tenantId, stationId, action, payload, timeoutMs) => ocppGateway.send(tenantId, stationId, action, payload, timeoutMs),
+        versionOf: (tenantId, stationId) => {
+          const version = ocppGateway.versionOf(tenantId, stationId);
+          return version ? versionLabel(version) : undefined;
+        },
+      },
+      stations: stationLookup,
+      bus,
+      clock,
+      ids,
+      settleBoot: () => stations.flush(),
+      onBootApplyError: (err, stationId) => logger.warn({ err, stationId }, 'applying the configuration template at boot failed'),
+    });
+    stations.addBootGate(deviceModel.boot.gate);
+    deviceModel.boot.start();
+
     const frameArchive = config.persistFrames
       ? new FrameArchive(moduleDb<StationsTables>(db), 500, (err) => logger.error({ err }, 'frame archive write failed'))
       : undefined;
@@ -131,7 +154,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         authenticationFailed: (creds, reason) => stations.securityEvent(creds.tenantId, creds.id, 'AuthenticationFailed', reason),
         seen: (link, at) => stations.seen(link.stationId, at),
       },
-      dispatch: createDispatcher({ services: { stations, authorization, transactions }, clock, logger }),
+      dispatch: createDispatcher({ services: { stations, authorization, transactions, deviceModel }, clock, logger }),
       clock,
       logger: logger.child({ component: 'ocpp' }),
       metrics,
@@ -163,6 +186,10 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     registerTransactionRoutes(api, transactions);
     const remoteControl = new RemoteControl({ commands: new ChargingCommandMapper(ocppGateway), transactions, authorizer: tokenAuthorizer, bus });
     registerRemoteControlRoutes(api, remoteControl);
+    registerConfigurationRoutes(api, { configuration: deviceModel.configuration, stations: stationLookup });
+    registerVariablesRoutes(api, { variables: deviceModel.variables, stations: stationLookup });
+    registerMonitoringRoutes(api, { monitoring: deviceModel.monitoring, stations: stationLookup });
+    registerTemplateRoutes(api, { templates: deviceModel.templates, stations: stationLookup, sites });
     // E14: a 2.x station that reconnects is asked GetTransactionStatus for the sessions still open here.
     new ReconnectStatusCheck({
       transactions,
@@ -197,6 +224,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       metrics,
       databaseKind: database.kind,
       close: async () => {
+        deviceModel.boot.stop();
         await ocppGateway.close();
         await apiServer.close();
         await stations.flush().catch((err: unknown) => logger.error({ err }, 'final station state write failed'));

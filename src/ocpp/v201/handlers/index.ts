@@ -5,6 +5,9 @@ import { heartbeat } from './heartbeat.js';
 import { meterValues } from './meter-values.js';
 import { transactionEvent } from './transaction-event.js';
 import { statusNotification } from './status-notification.js';
+import { notifyReport } from './notify-report.js';
+import { notifyMonitoringReport } from './notify-monitoring-report.js';
+import { notifyEvent } from './notify-event.js';
 
 /** Also serves OCPP 2.1 wherever its messages are the same (validated against the 2.1 schemas). */
 export const v201Handlers: HandlerMap = {
@@ -14,4 +17,7 @@ export const v201Handlers: HandlerMap = {
   MeterValues: meterValues,
   StatusNotification: statusNotification,
   TransactionEvent: transactionEvent,
+  NotifyReport: notifyReport,
+  NotifyMonitoringReport: notifyMonitoringReport,
+  NotifyEvent: notifyEvent,
 };
