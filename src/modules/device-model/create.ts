@@ -12,6 +12,7 @@ import { TemplatesService } from './templates-service.js';
 import type { DeviceCommands, StationLookup } from './types.js';
 import { RequestIds, VariablesService } from './variables-service.js';
 import { BootConfiguration } from './boot-configuration.js';
+import { SplitSender } from './split-sender.js';
 
 export interface DeviceModelOptions {
   db: Kysely<DeviceModelTables>;
@@ -39,8 +40,10 @@ export function createDeviceModel(options: DeviceModelOptions): DeviceModel {
   const store = new DeviceModelStore(db);
   const requestIds = new RequestIds(clock.nowMs());
   const configuration = new ConfigurationService({ store, commands, clock });
-  const variables = new VariablesService({ store, writer: new DeviceModelWriter(store, clock), commands, bus, clock, requestIds });
-  const monitoring = new MonitoringService({ store, commands, bus, clock, requestIds });
+  const writer = new DeviceModelWriter(store, clock);
+  const split = new SplitSender({ store, writer, commands });
+  const variables = new VariablesService({ store, writer, commands, split, bus, clock, requestIds });
+  const monitoring = new MonitoringService({ store, commands, split, bus, clock, requestIds });
   const templates = new TemplatesService({ templates: new TemplateStore(db), store, stations, clock, ids });
   const boot = new BootConfiguration({
     templates,

@@ -54,6 +54,18 @@ export class DeviceModelWriter {
   }
 }
 
+/** A GetVariables/SetVariables result as news: the value of one attribute (Actual when unnamed). */
+export interface AttributeResult {
+  component: ComponentRef;
+  variable: VariableRef;
+  attributeType?: VariableAttribute['type'] | undefined;
+  attributeValue?: string | undefined;
+}
+
+export function resultUpdates(results: AttributeResult[]): VariableUpdate[] {
+  return results.map((r) => ({ component: r.component, variable: r.variable, attributes: [{ type: r.attributeType ?? 'Actual', value: r.attributeValue ?? '' }] }));
+}
+
 const ATTRIBUTE_ORDER = ['Actual', 'Target', 'MinSet', 'MaxSet'];
 
 export function mergeAttributes(before: VariableAttribute[], news: VariableAttribute[]): VariableAttribute[] {

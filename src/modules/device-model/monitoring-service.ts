@@ -3,6 +3,7 @@ import type { EventBus } from '../../platform/bus.js';
 import { requireFamily } from './station-version.js';
 import { cleanComponent, cleanVariable } from './refs.js';
 import { OpenReports } from './report-assembly.js';
+import type { SplitSender } from './split-sender.js';
 import type { DeviceModelStore, EventRow } from './store.js';
 import type { DeviceEventReported, MonitoringReportCompleted } from './events.js';
 import type { RequestIds } from './variables-service.js';
@@ -11,6 +12,7 @@ import type { ComponentRef, DeviceCommands, DeviceEventView, MonitorView, Variab
 export interface MonitoringServiceDeps {
   store: DeviceModelStore;
   commands: DeviceCommands;
+  split: SplitSender;
   bus: EventBus;
   clock: Clock;
   requestIds: RequestIds;
@@ -68,34 +70,44 @@ export class MonitoringService {
 
   constructor(private readonly deps: MonitoringServiceDeps) {}
 
-  /** N04: monitors the station accepted are stored under the id it answered. */
+  /** N04: split by ItemsPerMessage/BytesPerMessage[SetVariableMonitoring]; accepted monitors stored under the id answered. */
   async setVariableMonitoring(tenantId: string, stationId: string, setMonitoringData: SetMonitoringData[]) {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'OCPP 1.6 has no variable monitoring');
-    const answer = (await this.deps.commands.send(tenantId, stationId, 'SetVariableMonitoring', { setMonitoringData })) as {
-      setMonitoringResult: SetMonitoringResult[];
-    };
+    const { answers } = await this.deps.split.send<SetMonitoringData, { setMonitoringResult: SetMonitoringResult[] }>(
+      tenantId,
+      stationId,
+      'SetVariableMonitoring',
+      'setMonitoringData',
+      setMonitoringData,
+    );
+    const setMonitoringResult = answers.flatMap(({ answer }) => answer.setMonitoringResult);
     const at = this.deps.clock.now();
-    const accepted = answer.setMonitoringResult.flatMap((r, i) => {
+    const accepted = setMonitoringResult.flatMap((r, i) => {
       const sent = setMonitoringData[i];
       if (r.status !== 'Accepted' || r.id === undefined || !sent) return [];
       return [{ id: r.id, component: r.component, variable: r.variable, type: r.type, value: sent.value, severity: r.severity, transaction: sent.transaction ?? false }];
     });
     await this.deps.store.putMonitors(accepted.map((m) => this.monitorRow(tenantId, stationId, m, at)));
-    return answer;
+    return { setMonitoringResult, calls: answers.length };
   }
 
-  /** N06: monitors the station cleared (or no longer knows) are removed from the store. */
+  /** N06: split by ItemsPerMessage[ClearVariableMonitoring] (N06.FR.04, TC_N_18_CSMS); cleared monitors removed. */
   async clearVariableMonitoring(tenantId: string, stationId: string, ids: number[]) {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'OCPP 1.6 has no variable monitoring');
-    const answer = (await this.deps.commands.send(tenantId, stationId, 'ClearVariableMonitoring', { id: ids })) as {
-      clearMonitoringResult: { id: number; status: string }[];
-    };
+    const { answers } = await this.deps.split.send<number, { clearMonitoringResult: { id: number; status: string }[] }>(
+      tenantId,
+      stationId,
+      'ClearVariableMonitoring',
+      'id',
+      ids,
+    );
+    const clearMonitoringResult = answers.flatMap(({ answer }) => answer.clearMonitoringResult);
     await this.deps.store.deleteMonitors(
       tenantId,
       stationId,
-      answer.clearMonitoringResult.filter((r) => r.status === 'Accepted' || r.status === 'NotFound').map((r) => r.id),
+      clearMonitoringResult.filter((r) => r.status === 'Accepted' || r.status === 'NotFound').map((r) => r.id),
     );
-    return answer;
+    return { clearMonitoringResult, calls: answers.length };
   }
 
   async setMonitoringBase(tenantId: string, stationId: string, monitoringBase: string) {

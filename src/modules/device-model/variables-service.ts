@@ -1,8 +1,8 @@
 import type { Clock } from '../../platform/clock.js';
 import type { EventBus } from '../../platform/bus.js';
 import { requireFamily } from './station-version.js';
-import { DeviceModelWriter, toDeviceVariable, type VariableUpdate } from './device-model-writer.js';
-import { splitIntoCalls, type MessageLimits } from './message-split.js';
+import { resultUpdates, toDeviceVariable, type AttributeResult, type DeviceModelWriter } from './device-model-writer.js';
+import type { SplitSender } from './split-sender.js';
 import { OpenReports } from './report-assembly.js';
 import type { DeviceModelStore } from './store.js';
 import type { DeviceReportCompleted } from './events.js';
@@ -13,6 +13,7 @@ export interface VariablesServiceDeps {
   store: DeviceModelStore;
   writer: DeviceModelWriter;
   commands: DeviceCommands;
+  split: SplitSender;
   bus: EventBus;
   clock: Clock;
   requestIds: RequestIds;
@@ -31,9 +32,6 @@ export class RequestIds {
   }
 }
 
-type SplitAction = 'GetVariables' | 'SetVariables';
-
-const DEVICE_DATA_CTRLR = 'DeviceDataCtrlr';
 const REPORT_MAX_AGE_MS = 15 * 60_000;
 
 export interface GetReportInput {
@@ -44,23 +42,16 @@ export interface GetReportInput {
 /** 2.0.1 device model: Get/SetVariables (B05/B06), base and custom reports (B07/B08). */
 export class VariablesService {
   private readonly reports = new OpenReports(REPORT_MAX_AGE_MS);
-  /** Stations whose DeviceDataCtrlr limits were asked for in this process (answers may be "unknown"). */
-  private readonly probed = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: VariablesServiceDeps) {}
 
   /** B06: split by ItemsPerMessage/BytesPerMessage[GetVariables] (B06.FR.05, TC_B_08_CSMS); answers merged in order. */
   async getVariables(tenantId: string, stationId: string, data: GetVariableData[]): Promise<{ getVariableResult: GetVariableResult[]; calls: number }> {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'use get-configuration / change-configuration');
-    const limits = await this.limits(tenantId, stationId, 'GetVariables');
-    const chunks = splitIntoCalls('GetVariables', 'getVariableData', data, limits);
-    const results: GetVariableResult[] = [];
-    for (const chunk of chunks) {
-      const answer = (await this.deps.commands.send(tenantId, stationId, 'GetVariables', { getVariableData: chunk })) as { getVariableResult: GetVariableResult[] };
-      results.push(...answer.getVariableResult);
-      await this.remember(tenantId, stationId, answer.getVariableResult.filter((r) => r.attributeStatus === 'Accepted'));
-    }
-    return { getVariableResult: results, calls: chunks.length };
+    const { answers } = await this.deps.split.send<GetVariableData, { getVariableResult: GetVariableResult[] }>(tenantId, stationId, 'GetVariables', 'getVariableData', data);
+    const results = answers.flatMap(({ answer }) => answer.getVariableResult);
+    await this.remember(tenantId, stationId, results.filter((r) => r.attributeStatus === 'Accepted'));
+    return { getVariableResult: results, calls: answers.length };
   }
 
   /** B05: split by ItemsPerMessage/BytesPerMessage[SetVariables] (B05.FR.11); accepted values stored. */
@@ -70,11 +61,9 @@ export class VariablesService {
     data: SetVariableData[],
   ): Promise<{ setVariableResult: SetVariableResult[]; calls: number; rebootRequired: boolean }> {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'use get-configuration / change-configuration');
-    const limits = await this.limits(tenantId, stationId, 'SetVariables');
-    const chunks = splitIntoCalls('SetVariables', 'setVariableData', data, limits);
+    const { answers } = await this.deps.split.send<SetVariableData, { setVariableResult: SetVariableResult[] }>(tenantId, stationId, 'SetVariables', 'setVariableData', data);
     const results: SetVariableResult[] = [];
-    for (const chunk of chunks) {
-      const answer = (await this.deps.commands.send(tenantId, stationId, 'SetVariables', { setVariableData: chunk })) as { setVariableResult: SetVariableResult[] };
+    for (const { chunk, answer } of answers) {
       results.push(...answer.setVariableResult);
       const accepted = answer.setVariableResult
         .filter((r) => r.attributeStatus === 'Accepted' || r.attributeStatus === 'RebootRequired')
@@ -85,7 +74,7 @@ export class VariablesService {
         .filter((r): r is SetVariableResult & { attributeValue: string } => r !== undefined);
       await this.remember(tenantId, stationId, accepted);
     }
-    return { setVariableResult: results, calls: chunks.length, rebootRequired: results.some((r) => r.attributeStatus === 'RebootRequired') };
+    return { setVariableResult: results, calls: answers.length, rebootRequired: results.some((r) => r.attributeStatus === 'RebootRequired') };
   }
 
   /** B07: the report arrives as NotifyReport parts under the returned requestId. */
@@ -130,52 +119,10 @@ export class VariablesService {
     return (await this.deps.store.variables(tenantId, stationId, filter)).map(toDeviceVariable);
   }
 
-  /** The station's per-message limits for an action, read from it first when unknown (TC_B_08_CSMS). */
-  private async limits(tenantId: string, stationId: string, action: SplitAction): Promise<MessageLimits> {
-    const wanted = [limitRef('ItemsPerMessage', action), limitRef('BytesPerMessage', action)];
-    let known = await this.deps.store.variables(tenantId, stationId, { refs: wanted.map((w) => variableRef(w.component, w.variable)) });
-    if (known.length < wanted.length) {
-      let probe = this.probed.get(stationId);
-      if (!probe) {
-        probe = this.probe(tenantId, stationId);
-        this.probed.set(stationId, probe);
-        probe.catch(() => this.probed.delete(stationId));
-      }
-      await probe;
-      known = await this.deps.store.variables(tenantId, stationId, { refs: wanted.map((w) => variableRef(w.component, w.variable)) });
-    }
-    const valueOf = (name: string): number | undefined => {
-      const row = known.find((r) => r.variable_name === name);
-      const actual = row ? toDeviceVariable(row).attributes.find((a) => a.type === 'Actual')?.value : undefined;
-      const n = actual === undefined ? NaN : Number(actual);
-      return Number.isInteger(n) && n > 0 ? n : undefined;
-    };
-    return { items: valueOf('ItemsPerMessage'), bytes: valueOf('BytesPerMessage') };
-  }
 
-  /** One GetVariables for the four DeviceDataCtrlr limits; what the station knows is stored. */
-  private async probe(tenantId: string, stationId: string): Promise<void> {
-    const getVariableData = (['GetVariables', 'SetVariables'] as const).flatMap((action) => [limitRef('ItemsPerMessage', action), limitRef('BytesPerMessage', action)]);
-    const answer = (await this.deps.commands.send(tenantId, stationId, 'GetVariables', { getVariableData })) as { getVariableResult: GetVariableResult[] };
-    await this.remember(tenantId, stationId, answer.getVariableResult.filter((r) => r.attributeStatus === 'Accepted'));
-  }
-
-  private remember(tenantId: string, stationId: string, results: (GetVariableResult | (SetVariableResult & { attributeValue: string }))[]): Promise<void> {
-    const updates: VariableUpdate[] = results.map((r) => ({
-      component: r.component,
-      variable: r.variable,
-      attributes: [{ type: r.attributeType ?? 'Actual', value: r.attributeValue ?? '' }],
-    }));
-    return this.deps.writer.apply(tenantId, stationId, updates);
+  private remember(tenantId: string, stationId: string, results: AttributeResult[]): Promise<void> {
+    return this.deps.writer.apply(tenantId, stationId, resultUpdates(results));
   }
 
 
-  /** A station that reconnects may run new firmware with other limits: ask again. */
-  forgetLimits(stationId: string): void {
-    this.probed.delete(stationId);
-  }
-}
-
-function limitRef(name: 'ItemsPerMessage' | 'BytesPerMessage', action: SplitAction): GetVariableData {
-  return { component: { name: DEVICE_DATA_CTRLR }, variable: { name, instance: action } };
 }
