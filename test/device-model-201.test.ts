@@ -79,7 +79,6 @@ describe('2.0.1 variables and device model', () => {
     // The limits read first are stored too: the ones the station knows, for the action used.
     const limits = await server.api('GET', `/api/v1/stations/${id}/device-model?component=DeviceDataCtrlr`);
     expect(limits.body.items.map((v: { variable: { name: string; instance: string } }) => `${v.variable.name}[${v.variable.instance}]`)).toEqual([
-      'BytesPerMessage[GetVariables]',
       'ItemsPerMessage[GetVariables]',
     ]);
   });
