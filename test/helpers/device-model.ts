@@ -5,12 +5,13 @@ type Item = { component: { name: string }; variable: { name: string; instance?: 
 
 /**
  * Answers the CSMS's first GetVariables for DeviceDataCtrlr ItemsPerMessage/BytesPerMessage
- * (TC_B_08_CSMS: limits read before a split) with the given limits; 0 means "not known".
+ * (TC_B_08_CSMS: limits read before a split), or MonitoringCtrlr's for monitoring calls, with the
+ * given limits; 0 means "not known".
  */
-export async function answerLimitsProbe(station: RawStation, limits: { items: number; bytes: number }): Promise<void> {
+export async function answerLimitsProbe(station: RawStation, limits: { items: number; bytes: number }, controller = 'DeviceDataCtrlr'): Promise<void> {
   const call = await station.nextCall('GetVariables');
   const asked = (call[3] as { getVariableData: Item[] }).getVariableData;
-  expect(asked.every((d) => d.component.name === 'DeviceDataCtrlr')).toBe(true);
+  expect(asked.map((d) => d.component.name)).toEqual([controller, controller]);
   station.reply(call[1] as string, {
     getVariableResult: asked.map((d) => {
       const value = d.variable.name === 'ItemsPerMessage' ? limits.items : limits.bytes;
