@@ -11,6 +11,7 @@ Commands:
   serve [--port N] [--data DIR] [--demo] [--auto-register]   start the CSMS (OCPP + REST API)
   station add <id> [--password PW] [--ocpp 1.6|2.0.1|2.1]      register a station
   station list | station show <id>                            read stations
+  station config|variables get|set|show <id> ...              1.6 configuration / 2.0.1 device model of a station
   token add <uid> [--type T] [--status S] [--group G]          add an id token (RFID card, app, eMAID, ...)
   token list | token import <file.csv>                        read or bulk-import id tokens
   session list | session show <id> | session export > f.csv   read charging sessions (--url, --token)
