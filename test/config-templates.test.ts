@@ -153,6 +153,39 @@ describe('configuration templates at boot', () => {
     ]);
   });
 
+  it('B02.FR.01 a station that fails SetVariables while Pending is still let in; the failure shows in the drift view', async () => {
+    const id = `CS-TPL-ERR-${++seq}`;
+    await registerStation(server, id);
+    const templateId = await template({ name: 'will fail', ocppVersion: '2.0.1', settings: [OFFLINE_THRESHOLD] });
+    await server.api('POST', `/api/v1/configuration-templates/${templateId}/assignments`, { stationIds: [id] });
+    const station = await connect(id, '2.0.1');
+    expect((await station.call('BootNotification', BOOT_201))[2]).toMatchObject({ status: 'Pending' });
+    await answerLimitsProbe(station, { items: 10, bytes: 0 });
+    const set = await station.nextCall('SetVariables');
+    station.sendRaw(JSON.stringify([4, set[1], 'InternalError', 'device model busy', {}]));
+    await answerBootTrigger(station);
+    expect((await station.call('BootNotification', BOOT_201))[2]).toMatchObject({ status: 'Accepted' });
+    const drift = await server.api('GET', `/api/v1/stations/${id}/configuration-drift`);
+    expect(drift.body.lastApplied.results[0].status).toMatch(/^Failed: .*InternalError/);
+    expect(drift.body.items[0].state).toBe('unknown');
+  });
+
+  it('template settings can be replaced and a template deleted; a deleted template holds no station', async () => {
+    const id = `CS-TPL-DEL-${++seq}`;
+    await registerStation(server, id);
+    const templateId = await template({ name: 'short-lived', ocppVersion: '2.0.1', settings: [OFFLINE_THRESHOLD] });
+    await server.api('POST', `/api/v1/configuration-templates/${templateId}/assignments`, { stationIds: [id] });
+    const replaced = await server.api('PUT', `/api/v1/configuration-templates/${templateId}/settings`, { settings: [REMOTE_START] });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.settings).toEqual([REMOTE_START]);
+    const wrongKind = await server.api('PUT', `/api/v1/configuration-templates/${templateId}/settings`, { settings: [{ key: 'HeartbeatInterval', value: '1' }] });
+    expect(wrongKind.status).toBe(400);
+    expect((await server.api('DELETE', `/api/v1/configuration-templates/${templateId}`)).status).toBe(204);
+    expect((await server.api('GET', `/api/v1/configuration-templates/${templateId}`)).status).toBe(404);
+    const station = await connect(id, '2.0.1');
+    expect((await station.call('BootNotification', BOOT_201))[2]).toMatchObject({ status: 'Accepted' });
+  });
+
   it('a station with no template is Accepted at once; a template of the other version does not hold it', async () => {
     const id = `CS-TPL-NONE-${++seq}`;
     await registerStation(server, id);

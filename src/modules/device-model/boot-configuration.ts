@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import type { EventBus, DomainEvent } from '../../platform/bus.js';
+import { isDomainError } from '../../platform/errors.js';
 import type { ConfigurationService } from './configuration-service.js';
 import type { VariablesService } from './variables-service.js';
 import { isKeySetting, isVariableSetting, type TemplatesService } from './templates-service.js';
@@ -19,6 +20,12 @@ export interface BootConfigurationDeps {
 }
 
 type Phase = 'applying' | 'applied';
+
+/** A refused or failed setting, as recorded; an offline station is not recorded but starts over at its next boot. */
+function failed(err: unknown): string {
+  if (isDomainError(err, 'StationOffline')) throw err;
+  return `Failed: ${err instanceof Error ? err.message : String(err)}`;
+}
 
 /** The stations module's boot event, as far as this module reads it. */
 type StationBootedEvent = DomainEvent<'StationBooted', { stationId: string; status: string }>;
@@ -87,23 +94,35 @@ export class BootConfiguration {
     await this.deps.commands.send(tenantId, stationId, 'TriggerMessage', { requestedMessage: 'BootNotification' });
   }
 
+  /**
+   * Sends the settings; a setting the station refuses or fails is recorded, never a reason to hold
+   * the station Pending forever (it would be refused again at every retry).
+   */
   private async apply(tenantId: string, stationId: string, template: ConfigurationTemplate): Promise<ApplyOutcome> {
     const at = this.deps.clock.now().toISOString();
     const results: ApplyOutcome['results'] = [];
     if (template.ocppVersion === '1.6') {
       for (const setting of template.settings) {
         if (!isKeySetting(setting)) continue;
-        const answer = await this.deps.configuration.change(tenantId, stationId, setting.key, setting.value);
-        results.push({ setting, status: answer.status });
+        const status = await this.deps.configuration.change(tenantId, stationId, setting.key, setting.value).then(
+          (answer) => answer.status,
+          (err: unknown) => failed(err),
+        );
+        results.push({ setting, status });
       }
     } else {
       const variableSettings = template.settings.filter(isVariableSetting);
-      const answer = await this.deps.variables.setVariables(
-        tenantId,
-        stationId,
-        variableSettings.map((s) => ({ component: s.component, variable: s.variable, attributeType: s.attributeType, attributeValue: s.value })),
-      );
-      variableSettings.forEach((setting, i) => results.push({ setting, status: answer.setVariableResult[i]?.attributeStatus ?? 'NoAnswer' }));
+      const statuses = await this.deps.variables
+        .setVariables(
+          tenantId,
+          stationId,
+          variableSettings.map((s) => ({ component: s.component, variable: s.variable, attributeType: s.attributeType, attributeValue: s.value })),
+        )
+        .then(
+          (answer) => variableSettings.map((_, i) => answer.setVariableResult[i]?.attributeStatus ?? 'NoAnswer'),
+          (err: unknown) => variableSettings.map(() => failed(err)),
+        );
+      variableSettings.forEach((setting, i) => results.push({ setting, status: statuses[i] ?? 'NoAnswer' }));
     }
     return { at, templateId: template.id, results };
   }

@@ -31,7 +31,7 @@ export function registerTemplateRoutes(app: FastifyInstance, deps: { templates: 
     },
   );
 
-  app.get('/api/v1/configuration-templates', { config: { minRole: 'viewer' } }, async (request) => ({
+  app.get('/api/v1/configuration-templates', { config: { minRole: 'viewer' }, schema: { querystring: { type: 'object', additionalProperties: false } } }, async (request) => ({
     items: await templates.list(principalOf(request).tenantId),
   }));
 
