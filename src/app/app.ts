@@ -39,6 +39,8 @@ import type { TokenView } from '../modules/authorization/index.js';
 import { recordOutgoingCalls } from '../ocpp/commands/recorded-send.js';
 import { createRemoteCommands } from '../ocpp/commands/remote-commands.js';
 import { LocalListMessages } from '../ocpp/commands/local-list-channel.js';
+import { createDeviceModel, registerConfigurationRoutes, registerMonitoringRoutes, registerTemplateRoutes, registerVariablesRoutes } from '../modules/device-model/index.js';
+import type { DeviceModelTables, StationLookup } from '../modules/device-model/index.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -141,6 +143,27 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
 
     const firmwareParts = await createFirmwareParts({ db, bus, clock, ids, logger, stations, publicUrl: config.publicUrl });
     const { firmware, diagnostics } = firmwareParts;
+    // Desired configuration, 1.6 keys and the 2.0.1 device model; its commands reach the gateway below.
+    const stationLookup: StationLookup = { find: async (tenantId, id) => ({ siteId: (await stations.get(tenantId, id)).siteId }) };
+    const deviceModel = createDeviceModel({
+      db: moduleDb<DeviceModelTables>(db),
+      commands: {
+        send: (tenantId, stationId, action, payload, timeoutMs) => ocppGateway.send(tenantId, stationId, action, payload, timeoutMs),
+        versionOf: (tenantId, stationId) => {
+          const version = ocppGateway.versionOf(tenantId, stationId);
+          return version ? versionLabel(version) : undefined;
+        },
+      },
+      stations: stationLookup,
+      bus,
+      clock,
+      ids,
+      settleBoot: () => stations.flush(),
+      onBootApplyError: (err, stationId) => logger.warn({ err, stationId }, 'applying the configuration template at boot failed'),
+    });
+    stations.addBootGate(deviceModel.boot.gate);
+    deviceModel.boot.start();
+
     const frameArchive = config.persistFrames
       ? new FrameArchive(moduleDb<StationsTables>(db), 500, (err) => logger.error({ err }, 'frame archive write failed'))
       : undefined;
@@ -162,6 +185,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
           commands: commandsInbound,
           firmware,
           diagnostics,
+          deviceModel,
         },
         clock,
         logger,
@@ -210,6 +234,10 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     registerRemoteControlRoutes(api, remoteControl);
     firmwareParts.registerRoutes(api);
     firmwareParts.start();
+    registerConfigurationRoutes(api, { configuration: deviceModel.configuration, stations: stationLookup });
+    registerVariablesRoutes(api, { variables: deviceModel.variables, stations: stationLookup });
+    registerMonitoringRoutes(api, { monitoring: deviceModel.monitoring, stations: stationLookup });
+    registerTemplateRoutes(api, { templates: deviceModel.templates, stations: stationLookup, sites });
     // E14: a 2.x station that reconnects is asked GetTransactionStatus for the sessions still open here.
     new ReconnectStatusCheck({
       transactions,
@@ -249,6 +277,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       metrics,
       databaseKind: database.kind,
       close: async () => {
+        deviceModel.boot.stop();
         await ocppGateway.close();
         await firmwareParts.close();
         await apiServer.close();

@@ -8,6 +8,7 @@ import { transactionsMigrations, type TransactionsTables } from '../modules/tran
 import { commandsMigrations, type CommandsTables } from '../modules/commands/index.js';
 import { firmwareMigrations, type FirmwareTables } from '../modules/firmware/index.js';
 import { diagnosticsMigrations, type DiagnosticsTables } from '../modules/diagnostics/index.js';
+import { deviceModelMigrations, type DeviceModelTables } from '../modules/device-model/index.js';
 
 /** Every module's tables; each module only ever sees its own slice. */
 export type Database =
@@ -18,7 +19,8 @@ export type Database =
   & TransactionsTables
   & CommandsTables
   & FirmwareTables
-  & DiagnosticsTables;
+  & DiagnosticsTables
+  & DeviceModelTables;
 
 export type AppDb = Kysely<Database>;
 
@@ -32,6 +34,7 @@ export const migrations: readonly NamedMigration[] = [
   ...commandsMigrations,
   ...firmwareMigrations,
   ...diagnosticsMigrations,
+  ...deviceModelMigrations,
 ];
 
 /**

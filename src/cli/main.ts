@@ -14,6 +14,7 @@ Commands:
   station list | station show <id>                            read stations
   station reset|unlock|availability|trigger|clear-cache <id>  remote commands; station commands <id>: their history
   station local-list[-sync] <id>                              a station's local authorization list
+  station config|variables get|set|show <id> ...              1.6 configuration / 2.0.1 device model of a station
   token add <uid> [--type T] [--status S] [--group G]          add an id token (RFID card, app, eMAID, ...)
   token list | token import <file.csv>                        read or bulk-import id tokens
   session list | session show <id> | session export > f.csv   read charging sessions (--url, --token)

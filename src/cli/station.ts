@@ -9,11 +9,14 @@ import { StartupError, isDomainError } from '../platform/errors.js';
 import { migrations, moduleDb, type Database } from '../app/database.js';
 import { DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
 import { createStationsService, type RegisterStationInput, type StationView, type StationsTables } from '../modules/stations/index.js';
+import { runStationConfigCommand } from './station-config.js';
 
 const HELP = `Usage:
   ampline station add <id> [--password PW] [--ocpp 1.6|2.0.1|2.1] [--security-profile 0|1|2|3] [--site SITE_ID]
   ampline station list
   ampline station show <id>
+  ampline station config get|set|show|drift <id> ...       1.6 configuration (see station config --help)
+  ampline station variables get|set|show <id> ...          2.0.1 device model (see station variables --help)
 
 Against a running server: --url http://HOST:PORT --token TOKEN (or AMPLINE_URL / AMPLINE_TOKEN).
 Without --url the command opens the database directly (--data DIR, or DATABASE_URL).
@@ -30,6 +33,7 @@ interface StationClient {
 export async function runStationCommand(argv: string[]): Promise<number> {
   const remote = await runStationRemoteCommand(argv);
   if (remote !== undefined) return remote;
+  if (argv[0] === 'config' || argv[0] === 'variables') return runStationConfigCommand(argv);
   const parsed = parseCommandArgs('station', argv, {
       password: { type: 'string' },
       ocpp: { type: 'string' },

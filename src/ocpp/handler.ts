@@ -6,6 +6,7 @@ import type { TransactionsService } from '../modules/transactions/index.js';
 import type { CommandsInbound } from '../modules/commands/index.js';
 import type { FirmwareService } from '../modules/firmware/index.js';
 import type { DiagnosticsService } from '../modules/diagnostics/index.js';
+import type { DeviceModel } from '../modules/device-model/index.js';
 import type { LinkContext } from './gateway/station-link.js';
 
 /** The module services an OCPP handler may call. Grows as capabilities arrive. */
@@ -17,6 +18,7 @@ export interface OcppServices {
   commands?: CommandsInbound;
   firmware: FirmwareService;
   diagnostics: DiagnosticsService;
+  deviceModel: DeviceModel;
 }
 
 export interface HandlerContext {

@@ -10,6 +10,9 @@ import { notifyDisplayMessages } from './notify-display-messages.js';
 import { notifyCustomerInformation } from './notify-customer-information.js';
 import { firmwareStatusNotification } from './firmware-status-notification.js';
 import { logStatusNotification } from './log-status-notification.js';
+import { notifyReport } from './notify-report.js';
+import { notifyMonitoringReport } from './notify-monitoring-report.js';
+import { notifyEvent } from './notify-event.js';
 
 /** Also serves OCPP 2.1 wherever its messages are the same (validated against the 2.1 schemas). */
 export const v201Handlers: HandlerMap = {
@@ -24,4 +27,7 @@ export const v201Handlers: HandlerMap = {
   NotifyCustomerInformation: notifyCustomerInformation,
   FirmwareStatusNotification: firmwareStatusNotification,
   LogStatusNotification: logStatusNotification,
+  NotifyReport: notifyReport,
+  NotifyMonitoringReport: notifyMonitoringReport,
+  NotifyEvent: notifyEvent,
 };

@@ -1,0 +1,16 @@
+export { createDeviceModel } from './create.js';
+export type { DeviceModel, DeviceModelOptions } from './create.js';
+export { ConfigurationService } from './configuration-service.js';
+export { VariablesService } from './variables-service.js';
+export { MonitoringService } from './monitoring-service.js';
+export type { EventData, MonitoringData } from './monitoring-service.js';
+export { TemplatesService } from './templates-service.js';
+export { BootConfiguration } from './boot-configuration.js';
+export { deviceModelMigrations } from './migrations.js';
+export type { DeviceModelTables } from './tables.js';
+export type * from './types.js';
+export type * from './events.js';
+export { registerConfigurationRoutes } from './configuration-routes.js';
+export { registerVariablesRoutes } from './variables-routes.js';
+export { registerMonitoringRoutes } from './monitoring-routes.js';
+export { registerTemplateRoutes } from './template-routes.js';
