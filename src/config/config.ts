@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { StartupError } from '../platform/errors.js';
+import { parseTlsOptions, TLS_HELP, TLS_OPTIONS, type TlsConfig } from './tls-config.js';
 
 export interface ServeConfig {
   host: string;
@@ -18,6 +19,10 @@ export interface ServeConfig {
   persistFrames: boolean;
   compression: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Security profiles 2/3 listener (see tls-config.ts); absent: no TLS listener. */
+  tls?: TlsConfig | undefined;
+  /** Built-in CA directory (`ampline ca init`); absent: SignCertificate is rejected. */
+  caDir?: string | undefined;
 }
 
 export const SERVE_HELP = `Usage: ampline serve [options]
@@ -36,6 +41,7 @@ export const SERVE_HELP = `Usage: ampline serve [options]
   --persist-frames       also archive every frame in the database (written in batches)
   --no-compression       do not offer permessage-deflate
   --log-level LEVEL      fatal|error|warn|info|debug|trace|silent (env AMPLINE_LOG_LEVEL, default info)
+${TLS_HELP}
 
 Environment: AMPLINE_BOOTSTRAP_TOKEN creates an owner API token with that value on first start.`;
 
@@ -72,6 +78,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
         'persist-frames': { type: 'boolean' },
         'no-compression': { type: 'boolean' },
         'log-level': { type: 'string' },
+        ...TLS_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -104,5 +111,6 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     persistFrames: values['persist-frames'] ?? env['AMPLINE_PERSIST_FRAMES'] === 'true',
     compression: !(values['no-compression'] ?? false),
     logLevel: logLevel as ServeConfig['logLevel'],
+    ...parseTlsOptions(values, env, values.data ?? env['AMPLINE_DATA'] ?? './data'),
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../platform/logger.js';
 import type { StationsService } from '../modules/stations/index.js';
 import type { AuthorizationService } from '../modules/authorization/index.js';
 import type { TransactionsService } from '../modules/transactions/index.js';
+import type { SecurityService } from '../modules/security/index.js';
 import type { LinkContext } from './gateway/station-link.js';
 
 /** The module services an OCPP handler may call. Grows as capabilities arrive. */
@@ -10,6 +11,7 @@ export interface OcppServices {
   stations: StationsService;
   authorization: AuthorizationService;
   transactions: TransactionsService;
+  security: SecurityService;
 }
 
 export interface HandlerContext {

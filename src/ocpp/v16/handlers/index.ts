@@ -6,6 +6,8 @@ import { meterValues } from './meter-values.js';
 import { startTransaction } from './start-transaction.js';
 import { stopTransaction } from './stop-transaction.js';
 import { statusNotification } from './status-notification.js';
+import { signCertificate } from './sign-certificate.js';
+import { securityEventNotification } from './security-event-notification.js';
 
 export const v16Handlers: HandlerMap = {
   Authorize: authorize,
@@ -15,4 +17,6 @@ export const v16Handlers: HandlerMap = {
   StartTransaction: startTransaction,
   StopTransaction: stopTransaction,
   StatusNotification: statusNotification,
+  SignCertificate: signCertificate,
+  SecurityEventNotification: securityEventNotification,
 };

@@ -5,6 +5,8 @@ import { heartbeat } from './heartbeat.js';
 import { meterValues } from './meter-values.js';
 import { transactionEvent } from './transaction-event.js';
 import { statusNotification } from './status-notification.js';
+import { signCertificate } from './sign-certificate.js';
+import { securityEventNotification } from './security-event-notification.js';
 
 /** Also serves OCPP 2.1 wherever its messages are the same (validated against the 2.1 schemas). */
 export const v201Handlers: HandlerMap = {
@@ -14,4 +16,6 @@ export const v201Handlers: HandlerMap = {
   MeterValues: meterValues,
   StatusNotification: statusNotification,
   TransactionEvent: transactionEvent,
+  SignCertificate: signCertificate,
+  SecurityEventNotification: securityEventNotification,
 };
