@@ -4,6 +4,7 @@ import { runStationCommand } from './station.js';
 import { runTokenCommand } from './token.js';
 import { runSessionCommand } from './session.js';
 import { runMigrate } from './migrate.js';
+import { runCaCommand } from './ca.js';
 
 const HELP = `Usage: ampline <command> [options]
 
@@ -16,6 +17,7 @@ Commands:
   session list | session show <id> | session export > f.csv   read charging sessions (--url, --token)
   sim --url ws://HOST:PORT/ocpp --stations N --ocpp 1.6|2.0.1  run simulated stations
   migrate                                                     apply database migrations and exit
+  ca init [--dir DIR] [--key ecdsa|rsa] | ca issue <cn> ...   built-in certificate authority (TLS, station certificates)
 
 Run "ampline <command> --help" for a command's options.`;
 
@@ -37,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'migrate':
         return await runMigrate(rest);
+      case 'ca':
+        return await runCaCommand(rest);
       case undefined:
       case 'help':
       case '--help':
