@@ -9,3 +9,7 @@ export { registerSecurityRoutes } from './routes.js';
 export type * from './types.js';
 export type * from './events.js';
 export { INSTALLABLE_CERTIFICATE_TYPES, LISTABLE_CERTIFICATE_TYPES } from './types.js';
+export { LocalContractCertificateProvider, noContractCertificates } from './contract-certificates.js';
+export type { ContractCertificateProvider, ContractCertificateRequest, ContractCertificateAnswer } from './contract-certificates.js';
+export { buildOcspRequest, readOcspResponse, certIdOf, OcspStatusCache } from './ocsp.js';
+export type { OcspFetch, CertificateStatusResult } from './ocsp.js';

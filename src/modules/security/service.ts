@@ -7,6 +7,8 @@ import type { StationsService } from '../stations/index.js';
 import type { CertificateAuthority } from './authority.js';
 import type { SecurityEvent } from './events.js';
 import { generateStationPassword } from './station-password.js';
+import { noContractCertificates, type ContractCertificateAnswer, type ContractCertificateProvider, type ContractCertificateRequest } from './contract-certificates.js';
+import { httpOcspFetch, OcspStatusCache, type CertificateStatusResult, type OcspFetch } from './ocsp.js';
 import { x509 } from './x509.js';
 import type {
   CertificateHashData,
@@ -21,6 +23,9 @@ import type {
   StationCredentials,
 } from './types.js';
 
+/** Upper bound on how long an OCSP answer is reused, whatever its nextUpdate. */
+const OCSP_MAX_AGE_MS = 60 * 60_000;
+
 /** How long an unanswered rotation keeps the new password valid beside the old one. */
 const PENDING_PASSWORD_GRACE_MS = 10 * 60_000;
 
@@ -33,6 +38,8 @@ export interface SecurityServiceDeps {
   /** The built-in CA; without one SignCertificate is answered Rejected (A02.FR.12). */
   authority: CertificateAuthority | undefined;
   passwordCost?: ScryptCost | undefined;
+  /** How OCSP responders are reached (tests: a local responder over real HTTP all the same). */
+  ocspFetch?: OcspFetch | undefined;
   /** Drops the gateway's remembered password digest for a station. */
   forgetPassword(stationId: string): void;
 }
@@ -52,7 +59,34 @@ export class SecurityService {
   /** A05: upgrades requested; the station record changes when it comes back on the new profile. */
   private readonly pendingProfiles = new Map<string, 2 | 3>();
 
-  constructor(private readonly deps: SecurityServiceDeps) {}
+  private contractCertificates: ContractCertificateProvider = noContractCertificates;
+  private readonly ocsp: OcspStatusCache;
+
+  constructor(private readonly deps: SecurityServiceDeps) {
+    this.ocsp = new OcspStatusCache({ fetch: deps.ocspFetch ?? httpOcspFetch, clock: deps.clock, maxAgeMs: OCSP_MAX_AGE_MS });
+  }
+
+  /** Plugs in who issues ISO 15118 contract certificates (a mobility operator or PKI hub). */
+  useContractCertificateProvider(provider: ContractCertificateProvider): void {
+    this.contractCertificates = provider;
+  }
+
+  /** M01/M02 Get15118EVCertificate: forwarded; a provider failure is a Failed answer, not an error. */
+  async contractCertificate(request: ContractCertificateRequest): Promise<ContractCertificateAnswer> {
+    try {
+      return await this.contractCertificates.contractCertificate(request);
+    } catch (err) {
+      this.deps.logger.error({ err, stationId: request.stationId }, 'contract certificate provider failed');
+      return { status: 'Failed', reason: 'contract certificate provider failed' };
+    }
+  }
+
+  /** M06 GetCertificateStatus through OCSP, cached until nextUpdate. */
+  async certificateStatus(stationId: string, request: CertificateHashData & { responderURL: string }): Promise<CertificateStatusResult> {
+    const result = await this.ocsp.status(request);
+    if (result.status === 'Failed') this.deps.logger.warn({ stationId, responderURL: request.responderURL, reason: result.reason }, 'OCSP status unavailable');
+    return result;
+  }
 
   /** The gateway's credentials, widened with what a rotation or an upgrade in flight also admits. */
   withPending(credentials: StationCredentials | undefined): StationCredentials | undefined {

@@ -7,6 +7,8 @@ import { transactionEvent } from './transaction-event.js';
 import { statusNotification } from './status-notification.js';
 import { signCertificate } from './sign-certificate.js';
 import { securityEventNotification } from './security-event-notification.js';
+import { get15118EVCertificate } from './get-15118-ev-certificate.js';
+import { getCertificateStatus } from './get-certificate-status.js';
 
 /** Also serves OCPP 2.1 wherever its messages are the same (validated against the 2.1 schemas). */
 export const v201Handlers: HandlerMap = {
@@ -18,4 +20,6 @@ export const v201Handlers: HandlerMap = {
   TransactionEvent: transactionEvent,
   SignCertificate: signCertificate,
   SecurityEventNotification: securityEventNotification,
+  Get15118EVCertificate: get15118EVCertificate,
+  GetCertificateStatus: getCertificateStatus,
 };
