@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { StartupError, isDomainError } from '../platform/errors.js';
+import { parseCommandArgs } from './args.js';
 import { CertificateAuthority, type CertificateUsage, type KeyKind } from '../modules/security/index.js';
 
 const HELP = `Usage: ampline ca <command> [options]
@@ -22,27 +22,15 @@ function kindOf(raw: string | undefined): KeyKind {
 }
 
 export async function runCaCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        dir: { type: 'string' },
-        data: { type: 'string' },
-        key: { type: 'string' },
-        cn: { type: 'string' },
-        org: { type: 'string' },
-        usage: { type: 'string' },
-        host: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new StartupError(`${(err as Error).message.split('\n')[0]} (see ampline ca --help)`);
-  }
+  const parsed = parseCommandArgs('ca', argv, {
+    dir: { type: 'string' },
+    key: { type: 'string' },
+    cn: { type: 'string' },
+    org: { type: 'string' },
+    usage: { type: 'string' },
+    host: { type: 'string', multiple: true },
+    out: { type: 'string' },
+  });
   const { values, positionals } = parsed;
   const [sub, name] = positionals;
   if (values.help || sub === undefined) {

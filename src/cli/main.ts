@@ -4,7 +4,6 @@ import { runStationCommand } from './station.js';
 import { runTokenCommand } from './token.js';
 import { runSessionCommand } from './session.js';
 import { runMigrate } from './migrate.js';
-import { runCaCommand } from './ca.js';
 
 const HELP = `Usage: ampline <command> [options]
 
@@ -39,8 +38,11 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'migrate':
         return await runMigrate(rest);
-      case 'ca':
+      case 'ca': {
+        // Loaded on use: the X.509 stack is not needed by the other commands' start-up.
+        const { runCaCommand } = await import('./ca.js');
         return await runCaCommand(rest);
+      }
       case undefined:
       case 'help':
       case '--help':
