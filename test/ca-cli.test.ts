@@ -59,7 +59,8 @@ describe('ampline ca', () => {
     } finally {
       await server.close();
     }
-  });
+    // Five CLI processes (an RSA root among them) and a server: generous for a loaded CI machine.
+  }, 180_000);
 
   it('ca issue without a CA names the command to run', async () => {
     const result = await ampline('ca', 'issue', 'x', '--usage', 'server', '--dir', join(work, 'nothing-here'));
