@@ -29,6 +29,8 @@ import { migrations, moduleDb, type Database } from './database.js';
 import { createFirmwareParts } from './firmware.js';
 import type { FirmwareService, FirmwareCampaigns } from '../modules/firmware/index.js';
 import type { DiagnosticsService } from '../modules/diagnostics/index.js';
+import { createSecurityService, startTlsListener, type RunningTls } from './security-wiring.js';
+import { registerSecurityRoutes, type SecurityService } from '../modules/security/index.js';
 import type { AccountsTables } from '../modules/accounts/index.js';
 import type { SitesTables } from '../modules/sites/index.js';
 import type { AuthorizationTables } from '../modules/authorization/index.js';
@@ -72,6 +74,9 @@ export interface AmplineApp {
   firmwareCampaigns: FirmwareCampaigns;
   diagnostics: DiagnosticsService;
   gateway: OcppGateway;
+  security: SecurityService;
+  /** The security profile 2/3 listener, when --tls-port is given. */
+  tls: RunningTls | undefined;
   bus: EventBus;
   metrics: Metrics;
   databaseKind: 'pglite' | 'postgres';
@@ -92,6 +97,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
   });
   let api: FastifyInstance | undefined;
   let gateway: OcppGateway | undefined;
+  let tls: RunningTls | undefined;
   try {
     const applied = await migrateToLatest(database.db, migrations);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
@@ -167,15 +173,26 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const frameArchive = config.persistFrames
       ? new FrameArchive(moduleDb<StationsTables>(db), 500, (err) => logger.error({ err }, 'frame archive write failed'))
       : undefined;
+    const security = await createSecurityService({
+      config,
+      stations,
+      bus,
+      clock,
+      logger,
+      passwordCost: options.passwordCost,
+      gateway: () => ocppGateway,
+    });
     const ocppGateway = new OcppGateway({
       directory: {
-        credentials: (id) => stations.credentials(id),
+        credentials: async (id) => security.withPending(await stations.credentials(id)),
         autoRegister: (id) => stations.autoRegister(DEFAULT_TENANT_ID, id, 'Accepted'),
         checkId: checkStationId,
         connected: (link, remote) => stations.connected(link.tenantId, link.stationId, versionLabel(link.version), remote),
         disconnected: (link, reason) => stations.disconnected(link.tenantId, link.stationId, reason),
-        authenticationFailed: (creds, reason) => stations.securityEvent(creds.tenantId, creds.id, 'AuthenticationFailed', reason),
+        authenticationFailed: (creds, reason, eventType) => stations.securityEvent(creds.tenantId, creds.id, eventType ?? 'AuthenticationFailed', reason),
         seen: (link, at) => stations.seen(link.stationId, at),
+        pendingPasswordUsed: (creds) => security.pendingPasswordUsed(creds.id),
+        securityProfileUpgraded: (creds, profile) => security.upgradeCompleted(creds.tenantId, creds.id, creds.securityProfile, profile),
       },
       dispatch: createDispatcher({
         services: {
@@ -186,6 +203,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
           firmware,
           diagnostics,
           deviceModel,
+          security,
         },
         clock,
         logger,
@@ -228,6 +246,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       customerInformation: commandsInbound.customerInformation,
       stations,
     });
+    registerSecurityRoutes(api, { security, stations });
     registerTokenRoutes(api, authorization);
     registerTransactionRoutes(api, transactions);
     const remoteControl = new RemoteControl({ commands: new ChargingCommandMapper(ocppGateway), transactions, authorizer: tokenAuthorizer, bus });
@@ -254,6 +273,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
     }
     const port = (api.server.address() as AddressInfo).port;
+    tls = await startTlsListener(config, ocppGateway, logger);
+    const runningTls = tls;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     logger.info({ port, database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'Ampline listening');
     const apiServer = api;
@@ -273,6 +294,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       firmwareCampaigns: firmwareParts.campaigns,
       diagnostics,
       gateway: ocppGateway,
+      security,
+      tls: runningTls,
       bus,
       metrics,
       databaseKind: database.kind,
@@ -280,6 +303,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         deviceModel.boot.stop();
         await ocppGateway.close();
         await firmwareParts.close();
+        await runningTls?.close();
         await apiServer.close();
         await stations.flush().catch((err: unknown) => logger.error({ err }, 'final station state write failed'));
         await transactions.flush().catch((err: unknown) => logger.error({ err }, 'final meter sample write failed'));
@@ -290,6 +314,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     };
   } catch (err) {
     await gateway?.close().catch(() => undefined);
+    await tls?.close().catch(() => undefined);
     await api?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw err;

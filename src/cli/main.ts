@@ -21,6 +21,7 @@ Commands:
   sim --url ws://HOST:PORT/ocpp --stations N --ocpp 1.6|2.0.1  run simulated stations
   migrate                                                     apply database migrations and exit
   firmware upload|list|update|status|campaign|logs ...         firmware images, updates, campaigns, station logs (--url, --token)
+  ca init [--dir DIR] [--key ecdsa|rsa] | ca issue <cn> ...   built-in certificate authority (TLS, station certificates)
 
 Run "ampline <command> --help" for a command's options.`;
 
@@ -44,6 +45,11 @@ export async function main(argv: string[]): Promise<number> {
         return await runMigrate(rest);
       case 'firmware':
         return await runFirmwareCommand(rest);
+      case 'ca': {
+        // Loaded on use: the X.509 stack is not needed by the other commands' start-up.
+        const { runCaCommand } = await import('./ca.js');
+        return await runCaCommand(rest);
+      }
       case undefined:
       case 'help':
       case '--help':

@@ -19,6 +19,7 @@ export async function runServe(argv: string[]): Promise<number> {
   process.stdout.write(
     `Ampline is running: API ${started.baseUrl}/api/v1, OCPP ${started.ocppUrl}/{stationId}, database ${started.databaseKind}\n`,
   );
+  if (started.tls) process.stdout.write(`OCPP over TLS (security profiles 2 and 3): ${started.tls.url}/{stationId}\n`);
   let demo: { stop(): Promise<void> } | undefined;
   if (config.demo) {
     const { startDemo } = await import('./demo.js');

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { StartupError } from '../platform/errors.js';
+import { parseTlsOptions, TLS_HELP, TLS_OPTIONS, type TlsConfig } from './tls-config.js';
 
 export interface ServeConfig {
   host: string;
@@ -20,6 +21,10 @@ export interface ServeConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Base of the URLs stations get for firmware downloads and log uploads; the listening address when unset. */
   publicUrl?: string | undefined;
+  /** Security profiles 2/3 listener (see tls-config.ts); absent: no TLS listener. */
+  tls?: TlsConfig | undefined;
+  /** Built-in CA directory (`ampline ca init`); absent: SignCertificate is rejected. */
+  caDir?: string | undefined;
 }
 
 export const SERVE_HELP = `Usage: ampline serve [options]
@@ -39,6 +44,7 @@ export const SERVE_HELP = `Usage: ampline serve [options]
   --no-compression       do not offer permessage-deflate
   --log-level LEVEL      fatal|error|warn|info|debug|trace|silent (env AMPLINE_LOG_LEVEL, default info)
   --public-url URL       base URL stations use for firmware and log files (env AMPLINE_PUBLIC_URL)
+${TLS_HELP}
 
 Environment: AMPLINE_BOOTSTRAP_TOKEN creates an owner API token with that value on first start.`;
 
@@ -76,6 +82,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
         'no-compression': { type: 'boolean' },
         'log-level': { type: 'string' },
         'public-url': { type: 'string' },
+        ...TLS_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -113,5 +120,6 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     compression: !(values['no-compression'] ?? false),
     logLevel: logLevel as ServeConfig['logLevel'],
     publicUrl,
+    ...parseTlsOptions(values, env, values.data ?? env['AMPLINE_DATA'] ?? './data'),
   };
 }

@@ -7,6 +7,7 @@ import type { CommandsInbound } from '../modules/commands/index.js';
 import type { FirmwareService } from '../modules/firmware/index.js';
 import type { DiagnosticsService } from '../modules/diagnostics/index.js';
 import type { DeviceModel } from '../modules/device-model/index.js';
+import type { SecurityService } from '../modules/security/index.js';
 import type { LinkContext } from './gateway/station-link.js';
 
 /** The module services an OCPP handler may call. Grows as capabilities arrive. */
@@ -19,6 +20,7 @@ export interface OcppServices {
   firmware: FirmwareService;
   diagnostics: DiagnosticsService;
   deviceModel: DeviceModel;
+  security: SecurityService;
 }
 
 export interface HandlerContext {

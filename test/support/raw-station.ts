@@ -10,6 +10,8 @@ export interface RawStationOptions {
   /** false: do not answer pings (a station that went silent). */
   autoPong?: boolean;
   perMessageDeflate?: boolean;
+  /** wss:// only: trusted CA, client certificate/key (profile 3) and TLS knobs passed to tls.connect. */
+  tls?: { ca?: string; cert?: string; key?: string; sigalgs?: string; minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'; ciphers?: string };
 }
 
 export interface HandshakeFailure {
@@ -53,6 +55,7 @@ export class RawStation {
         headers,
         autoPong: options.autoPong ?? true,
         perMessageDeflate: options.perMessageDeflate ?? false,
+        ...(options.tls ?? {}),
       });
       const station = new RawStation(ws);
       ws.once('open', () => resolve(station));

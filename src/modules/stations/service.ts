@@ -22,6 +22,7 @@ import {
   type StationView,
   type UpdateStationInput,
 } from './types.js';
+import type { SecurityEventQuery, SecurityEventView } from './types.js';
 
 export interface StationsServiceDeps {
   store: StationsStore;
@@ -164,6 +165,17 @@ export class StationsService {
     if (Object.keys(changes).length > 0) await this.deps.store.update(tenantId, id, changes);
     this.cache.delete(id);
     return this.get(tenantId, id);
+  }
+
+  /**
+   * Stores an already salted hash as the station password (A01 rotation: the hash of the
+   * password the station accepted, so the clear text never waits in memory) and drops the
+   * cached credentials.
+   */
+  async setPasswordHash(tenantId: string, id: string, passwordHash: string): Promise<void> {
+    const found = await this.deps.store.update(tenantId, id, { password_hash: passwordHash });
+    this.cache.delete(id);
+    if (!found) throw new DomainError('NotFound', `station ${id} not found`);
   }
 
   async get(tenantId: string, id: string): Promise<StationView> {
@@ -309,6 +321,12 @@ export class StationsService {
   async securityEvents(tenantId: string, stationId: string, limit = 100) {
     const rows = await this.deps.store.securityEvents(tenantId, stationId, limit);
     return rows.map((r) => ({ id: Number(r.id), type: r.type, techInfo: r.tech_info, occurredAt: r.occurred_at.toISOString() }));
+  }
+
+  /** GET /api/v1/security-events: the tenant's security events, searchable (issue #4). */
+  async searchSecurityEvents(tenantId: string, query: SecurityEventQuery): Promise<SecurityEventView[]> {
+    const rows = await this.deps.store.searchSecurityEvents(tenantId, query);
+    return rows.map((r) => ({ id: Number(r.id), stationId: r.station_id, type: r.type, techInfo: r.tech_info, occurredAt: r.occurred_at.toISOString() }));
   }
 
   /** At start-up of a single node: nobody is connected yet, whatever the last run left behind. */

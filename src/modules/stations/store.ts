@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { StationConnectorsTable, StationsTable, StationsTables } from './tables.js';
+import type { SecurityEventQuery } from './types.js';
 
 export type StationRow = Selectable<StationsTable>;
 export type ConnectorRow = Selectable<StationConnectorsTable>;
@@ -107,5 +108,18 @@ export class StationsStore {
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
+  }
+
+  /** Security events across the tenant's stations, newest first, filtered by what is given. */
+  searchSecurityEvents(tenantId: string, query: SecurityEventQuery) {
+    let q = this.db
+      .selectFrom('station_security_events')
+      .select(['id', 'station_id', 'type', 'tech_info', 'occurred_at'])
+      .where('tenant_id', '=', tenantId);
+    if (query.stationId) q = q.where('station_id', '=', query.stationId);
+    if (query.type) q = q.where('type', '=', query.type);
+    if (query.from) q = q.where('occurred_at', '>=', query.from);
+    if (query.to) q = q.where('occurred_at', '<', query.to);
+    return q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
   }
 }

@@ -54,6 +54,10 @@ export interface StationCredentials {
   securityProfile: SecurityProfile;
   passwordHash: string | null;
   lastBootStatus: BootStatus | null;
+  /** A01: a rotated password the station has been sent but not yet confirmed; accepted too. */
+  pendingPasswordHash?: string | undefined;
+  /** A05: a higher profile the station was told to move to; admitted alongside the current one. */
+  pendingSecurityProfile?: 2 | 3 | undefined;
 }
 
 export interface BootInfo {
@@ -114,4 +118,20 @@ export interface StationCommands {
 /** Sites are another module's; stations only ask whether one exists. */
 export interface SiteLookup {
   exists(tenantId: string, siteId: string): Promise<boolean>;
+}
+
+export interface SecurityEventQuery {
+  stationId?: string | undefined;
+  type?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  limit: number;
+}
+
+export interface SecurityEventView {
+  id: number;
+  stationId: string;
+  type: string;
+  techInfo: string | null;
+  occurredAt: string;
 }

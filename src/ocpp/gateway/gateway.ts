@@ -15,6 +15,7 @@ import { validatorFor } from '../rpc/schema-validator.js';
 import { isCsmsInitiated } from '../rpc/csms-actions.js';
 import { SUPPORTED_SUBPROTOCOLS, versionLabel, type OcppVersion } from '../rpc/versions.js';
 import { parseBasicAuth, StationPasswordVerifier } from './basic-auth.js';
+import { checkStationCertificate } from './tls-identity.js';
 import { FrameRing, type LoggedFrame } from './frame-log.js';
 import { actionsRequestedBy, checkAllowedBeforeAcceptance } from './pending-gate.js';
 import { StationLink, type LinkContext } from './station-link.js';
@@ -28,12 +29,22 @@ export interface StationDirectory {
   checkId(stationId: string): string | undefined;
   connected(link: LinkContext, remoteAddress: string | undefined): Promise<void>;
   disconnected(link: LinkContext, reason: string): Promise<void>;
-  authenticationFailed(credentials: StationCredentials, reason: string): Promise<void>;
+  /** eventType: the security event to record, AuthenticationFailed unless given. */
+  authenticationFailed(credentials: StationCredentials, reason: string, eventType?: string): Promise<void>;
+  /** A station with an A05 upgrade in flight connected on the new profile. */
+  securityProfileUpgraded?(credentials: StationCredentials, profile: 2 | 3): Promise<void>;
+  /** A station logged in with the password a rotation sent it (A01): it has switched. */
+  pendingPasswordUsed?(credentials: StationCredentials): Promise<void>;
   /** A sign of life; called at most once a minute per station. */
   seen(link: LinkContext, at: Date): void;
 }
 
 const SEEN_EVERY_MS = 60_000;
+
+interface Refusal {
+  reason: string;
+  eventType?: string;
+}
 
 /**
  * The seam between the gateway (sockets, framing, auth, validation) and the core (handlers and
@@ -211,8 +222,8 @@ export class OcppGateway {
     const refusal = await this.authenticate(req, credentials, version);
     if (refusal) {
       metrics.handshakeRejections.inc({ reason: 'auth' });
-      logger.warn({ stationId, remote: req.socket.remoteAddress, reason: refusal }, 'station authentication failed (401)');
-      await this.options.directory.authenticationFailed(credentials, refusal).catch((err: unknown) =>
+      logger.warn({ stationId, remote: req.socket.remoteAddress, reason: refusal.reason }, 'station authentication failed (401)');
+      await this.options.directory.authenticationFailed(credentials, refusal.reason, refusal.eventType).catch((err: unknown) =>
         logger.error({ err, stationId }, 'could not record security event'),
       );
       return reject(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="ampline"' });
@@ -232,20 +243,53 @@ export class OcppGateway {
     });
   }
 
-  /** Returns why the station is refused, or undefined when it may connect. */
-  private async authenticate(req: IncomingMessage, credentials: StationCredentials, version: OcppVersion | undefined): Promise<string | undefined> {
-    const profile = credentials.securityProfile;
+  /**
+   * Returns why the station is refused, or undefined when it may connect. A station is served
+   * only on its configured security profile (A00.FR.002, no downgrade A00.FR.005 / A05.FR.07):
+   * profiles 0 and 1 on the plain listener, 2 (TLS + Basic) and 3 (mutual TLS) on the TLS one.
+   */
+  private async authenticate(req: IncomingMessage, credentials: StationCredentials, version: OcppVersion | undefined): Promise<Refusal | undefined> {
+    const refusal = await this.authenticateAs(credentials.securityProfile, req, credentials, version);
+    const pending = credentials.pendingSecurityProfile;
+    if (!refusal || !pending) return refusal;
+    // A05.FR.05/06: a station told to move to a higher profile comes back on it.
+    if (await this.authenticateAs(pending, req, credentials, version)) return refusal;
+    await this.options.directory.securityProfileUpgraded?.(credentials, pending);
+    return undefined;
+  }
+
+  private async authenticateAs(
+    profile: number,
+    req: IncomingMessage,
+    credentials: StationCredentials,
+    version: OcppVersion | undefined,
+  ): Promise<Refusal | undefined> {
+    const tls = req.socket instanceof TLSSocket ? req.socket : undefined;
+    if (profile <= 1 && tls) return { reason: `station is configured for security profile ${profile} and must not use TLS (A00.FR.002)` };
     if (profile === 0) return undefined;
-    const tls = req.socket instanceof TLSSocket;
-    if (profile >= 2 && !tls) return `station is configured for security profile ${profile} and must connect over TLS (A00.FR.002)`;
-    if (profile === 1 && tls) return 'station is configured for security profile 1 and must not use TLS (A00.FR.002)';
-    if (profile === 3) return 'security profile 3 (mutual TLS) is not served on this listener';
+    if (profile >= 2 && !tls) return { reason: `station is configured for security profile ${profile} and must connect over TLS (A00.FR.002)` };
+    if (profile === 3 && tls) {
+      const reason = checkStationCertificate(tls, credentials.id);
+      return reason ? { reason, eventType: 'InvalidChargingStationCertificate' } : undefined;
+    }
     const basic = parseBasicAuth(req.headers.authorization);
-    if (!basic) return 'missing HTTP Basic credentials';
-    if (basic.username !== credentials.id) return `username "${basic.username.slice(0, 64)}" does not equal the station identity (TC_A_02_CSMS)`;
-    if (!credentials.passwordHash) return 'station has no password configured';
-    const ok = await this.passwords.verify(credentials.id, basic.password, credentials.passwordHash, version === 'ocpp1.6');
-    return ok ? undefined : 'wrong password';
+    if (!basic) return { reason: 'missing HTTP Basic credentials' };
+    if (basic.username !== credentials.id) return { reason: `username "${basic.username.slice(0, 64)}" does not equal the station identity (TC_A_02_CSMS)` };
+    if (!credentials.passwordHash) return { reason: 'station has no password configured' };
+    const ocpp16 = version === 'ocpp1.6';
+    if (await this.passwords.verify(credentials.id, basic.password, credentials.passwordHash, ocpp16)) return undefined;
+    // A01: while a password rotation waits for the station's answer, the new one is let in too.
+    const pending = credentials.pendingPasswordHash;
+    if (pending && (await this.passwords.verify(credentials.id, basic.password, pending, ocpp16))) {
+      await this.options.directory.pendingPasswordUsed?.(credentials);
+      return undefined;
+    }
+    return { reason: 'wrong password' };
+  }
+
+  /** Forgets the remembered password digest (after the stored password changed). */
+  forgetPassword(stationId: string): void {
+    this.passwords.forget(stationId);
   }
 
   private stationMemory(stationId: string): StationMemory {

@@ -11,6 +11,8 @@ import { firmwareStatusNotification } from './firmware-status-notification.js';
 import { signedFirmwareStatusNotification } from './signed-firmware-status-notification.js';
 import { diagnosticsStatusNotification } from './diagnostics-status-notification.js';
 import { logStatusNotification } from './log-status-notification.js';
+import { signCertificate } from './sign-certificate.js';
+import { securityEventNotification } from './security-event-notification.js';
 
 export const v16Handlers: HandlerMap = {
   Authorize: authorize,
@@ -25,4 +27,6 @@ export const v16Handlers: HandlerMap = {
   SignedFirmwareStatusNotification: signedFirmwareStatusNotification,
   DiagnosticsStatusNotification: diagnosticsStatusNotification,
   LogStatusNotification: logStatusNotification,
+  SignCertificate: signCertificate,
+  SecurityEventNotification: securityEventNotification,
 };

@@ -13,6 +13,10 @@ import { logStatusNotification } from './log-status-notification.js';
 import { notifyReport } from './notify-report.js';
 import { notifyMonitoringReport } from './notify-monitoring-report.js';
 import { notifyEvent } from './notify-event.js';
+import { signCertificate } from './sign-certificate.js';
+import { securityEventNotification } from './security-event-notification.js';
+import { get15118EVCertificate } from './get-15118-ev-certificate.js';
+import { getCertificateStatus } from './get-certificate-status.js';
 
 /** Also serves OCPP 2.1 wherever its messages are the same (validated against the 2.1 schemas). */
 export const v201Handlers: HandlerMap = {
@@ -30,4 +34,8 @@ export const v201Handlers: HandlerMap = {
   NotifyReport: notifyReport,
   NotifyMonitoringReport: notifyMonitoringReport,
   NotifyEvent: notifyEvent,
+  SignCertificate: signCertificate,
+  SecurityEventNotification: securityEventNotification,
+  Get15118EVCertificate: get15118EVCertificate,
+  GetCertificateStatus: getCertificateStatus,
 };

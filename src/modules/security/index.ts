@@ -1,0 +1,15 @@
+export { CertificateAuthority, commonNameOf, CA_CERT_FILE, CA_KEY_FILE } from './authority.js';
+export type { IssuedCertificate, CertificateUsage, AuthorityInit } from './authority.js';
+export { SecurityService } from './service.js';
+export type { SecurityServiceDeps } from './service.js';
+export { generateKeys, privateKeyPem } from './keys.js';
+export type { KeyKind } from './keys.js';
+export { x509 } from './x509.js';
+export { registerSecurityRoutes } from './routes.js';
+export type * from './types.js';
+export type * from './events.js';
+export { INSTALLABLE_CERTIFICATE_TYPES, LISTABLE_CERTIFICATE_TYPES } from './types.js';
+export { LocalContractCertificateProvider, noContractCertificates } from './contract-certificates.js';
+export type { ContractCertificateProvider, ContractCertificateRequest, ContractCertificateAnswer } from './contract-certificates.js';
+export { buildOcspRequest, readOcspResponse, certIdOf, OcspStatusCache } from './ocsp.js';
+export type { OcspFetch, CertificateStatusResult } from './ocsp.js';
