@@ -30,6 +30,11 @@ import type { AccountsTables } from '../modules/accounts/index.js';
 import type { SitesTables } from '../modules/sites/index.js';
 import type { AuthorizationTables } from '../modules/authorization/index.js';
 import type { StationsTables } from '../modules/stations/index.js';
+import { AuditService, registerAuditRoutes, type AuditTables } from '../modules/audit/index.js';
+import { WebhooksService, registerWebhookRoutes, type WebhooksTables } from '../modules/webhooks/index.js';
+import { LiveEventBuffer, registerEventStreamRoutes } from '../modules/live-events/index.js';
+import { installAuditTrail } from '../api/audit-trail.js';
+import { installApiDocs } from '../api/openapi.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -42,6 +47,8 @@ export interface AppOptions {
   passwordCost?: ScryptCost;
   /** Where the first-start admin token is shown; stdout by default. */
   announce?: (line: string) => void;
+  /** Tests: how often webhook retries are looked for (0: only when deliverDue() is called). */
+  webhookPollMs?: number;
 }
 
 export interface AmplineApp {
@@ -58,6 +65,8 @@ export interface AmplineApp {
   gateway: OcppGateway;
   bus: EventBus;
   metrics: Metrics;
+  audit: AuditService;
+  webhooks: WebhooksService;
   databaseKind: 'pglite' | 'postgres';
   close(): Promise<void>;
 }
@@ -110,6 +119,17 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       onWriteError: (err) => logger.error({ err }, 'station state write failed'),
     });
     await stations.resetPresence();
+    const audit = new AuditService({ db: moduleDb<AuditTables>(db) });
+    const webhooks = new WebhooksService({
+      db: moduleDb<WebhooksTables>(db),
+      bus,
+      clock,
+      ids,
+      ...(options.webhookPollMs !== undefined ? { pollMs: options.webhookPollMs } : {}),
+      onError: (err, context) => logger.warn({ err, ...context }, 'webhook delivery failed'),
+    });
+    const liveEvents = new LiveEventBuffer();
+    liveEvents.attach(bus);
 
     const bootstrap = await accounts.bootstrapAdminToken(config.bootstrapToken);
     if (bootstrap.generatedToken) {
@@ -147,6 +167,11 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     gateway = ocppGateway;
 
     api = createApiServer({ logger, accounts });
+    await installApiDocs(api, { version: '1' });
+    installAuditTrail(api, { audit, clock });
+    registerAuditRoutes(api, audit);
+    registerWebhookRoutes(api, webhooks);
+    registerEventStreamRoutes(api, { buffer: liveEvents });
     registerOpsRoutes(api, { metrics, checkDatabase: async () => void (await db.selectFrom('tenants').select('id').limit(1).execute()) });
     registerStationRoutes(api, {
       stations,
@@ -171,6 +196,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       onError: (err, { stationId, transactionId }) => logger.warn({ err, stationId, transactionId }, 'GetTransactionStatus after reconnect failed'),
     }).start();
     ocppGateway.attach(api.server);
+    await webhooks.start();
     try {
       // A reconnect storm opens thousands of TCP connections at once; the default backlog of 511
       // drops SYNs and turns them into multi-second retransmits.
@@ -195,10 +221,14 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       gateway: ocppGateway,
       bus,
       metrics,
+      audit,
+      webhooks,
       databaseKind: database.kind,
       close: async () => {
         await ocppGateway.close();
         await apiServer.close();
+        liveEvents.detach();
+        await webhooks.stop().catch((err: unknown) => logger.error({ err }, 'webhook sender stop failed'));
         await stations.flush().catch((err: unknown) => logger.error({ err }, 'final station state write failed'));
         await transactions.flush().catch((err: unknown) => logger.error({ err }, 'final meter sample write failed'));
         await frameArchive?.flush().catch((err: unknown) => logger.error({ err }, 'final frame archive write failed'));

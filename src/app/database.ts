@@ -5,14 +5,16 @@ import { authorizationMigrations, type AuthorizationTables } from '../modules/au
 import { sitesMigrations, type SitesTables } from '../modules/sites/index.js';
 import { stationsMigrations, type StationsTables } from '../modules/stations/index.js';
 import { transactionsMigrations, type TransactionsTables } from '../modules/transactions/index.js';
+import { auditMigrations, type AuditTables } from '../modules/audit/index.js';
+import { webhooksMigrations, type WebhooksTables } from '../modules/webhooks/index.js';
 
 /** Every module's tables; each module only ever sees its own slice. */
-export type Database = AccountsTables & StationsTables & SitesTables & AuthorizationTables & TransactionsTables;
+export type Database = AccountsTables & StationsTables & SitesTables & AuthorizationTables & TransactionsTables & AuditTables & WebhooksTables;
 
 export type AppDb = Kysely<Database>;
 
 /** In order; names sort in the order they must run. */
-export const migrations: readonly NamedMigration[] = [...accountsMigrations, ...stationsMigrations, ...sitesMigrations, ...authorizationMigrations, ...transactionsMigrations];
+export const migrations: readonly NamedMigration[] = [...accountsMigrations, ...stationsMigrations, ...sitesMigrations, ...authorizationMigrations, ...transactionsMigrations, ...auditMigrations, ...webhooksMigrations];
 
 /**
  * Hands a module a Kysely typed with only its own tables. Kysely's type parameter is invariant,
