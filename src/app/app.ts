@@ -32,8 +32,10 @@ import type { AuthorizationTables } from '../modules/authorization/index.js';
 import type { StationsTables } from '../modules/stations/index.js';
 import { AuditService, registerAuditRoutes, type AuditTables } from '../modules/audit/index.js';
 import { WebhooksService, registerWebhookRoutes, type WebhooksTables } from '../modules/webhooks/index.js';
+import { IdempotencyService, type IdempotencyTables } from '../modules/idempotency/index.js';
 import { LiveEventBuffer, registerEventStreamRoutes } from '../modules/live-events/index.js';
 import { installAuditTrail } from '../api/audit-trail.js';
+import { installIdempotency } from '../api/idempotency.js';
 import { installApiDocs } from '../api/openapi.js';
 
 export interface AppOptions {
@@ -120,6 +122,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     });
     await stations.resetPresence();
     const audit = new AuditService({ db: moduleDb<AuditTables>(db) });
+    const idempotency = new IdempotencyService({ db: moduleDb<IdempotencyTables>(db), clock });
     const webhooks = new WebhooksService({
       db: moduleDb<WebhooksTables>(db),
       bus,
@@ -169,6 +172,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     api = createApiServer({ logger, accounts });
     await installApiDocs(api, { version: '1' });
     installAuditTrail(api, { audit, clock });
+    installIdempotency(api, idempotency);
     registerAuditRoutes(api, audit);
     registerWebhookRoutes(api, webhooks);
     registerEventStreamRoutes(api, { buffer: liveEvents });

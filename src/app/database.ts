@@ -7,14 +7,15 @@ import { stationsMigrations, type StationsTables } from '../modules/stations/ind
 import { transactionsMigrations, type TransactionsTables } from '../modules/transactions/index.js';
 import { auditMigrations, type AuditTables } from '../modules/audit/index.js';
 import { webhooksMigrations, type WebhooksTables } from '../modules/webhooks/index.js';
+import { idempotencyMigrations, type IdempotencyTables } from '../modules/idempotency/index.js';
 
 /** Every module's tables; each module only ever sees its own slice. */
-export type Database = AccountsTables & StationsTables & SitesTables & AuthorizationTables & TransactionsTables & AuditTables & WebhooksTables;
+export type Database = AccountsTables & StationsTables & SitesTables & AuthorizationTables & TransactionsTables & AuditTables & WebhooksTables & IdempotencyTables;
 
 export type AppDb = Kysely<Database>;
 
 /** In order; names sort in the order they must run. */
-export const migrations: readonly NamedMigration[] = [...accountsMigrations, ...stationsMigrations, ...sitesMigrations, ...authorizationMigrations, ...transactionsMigrations, ...auditMigrations, ...webhooksMigrations];
+export const migrations: readonly NamedMigration[] = [...accountsMigrations, ...stationsMigrations, ...sitesMigrations, ...authorizationMigrations, ...transactionsMigrations, ...auditMigrations, ...webhooksMigrations, ...idempotencyMigrations];
 
 /**
  * Hands a module a Kysely typed with only its own tables. Kysely's type parameter is invariant,
