@@ -50,3 +50,8 @@ export function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => Record<st
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }
+
+/** Lists that took `after` before this convention: `cursor` is the name, `after` stays as an alias. */
+export function cursorOf(query: { cursor?: string | undefined; after?: string | undefined }): string | undefined {
+  return query.cursor ?? query.after;
+}
