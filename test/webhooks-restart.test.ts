@@ -48,5 +48,6 @@ describe('webhook deliveries across a restart', () => {
     } finally {
       await second.close();
     }
-  });
+    // Two cold starts of an on-disk PGlite: slow on a busy machine.
+  }, 240_000);
 });
