@@ -77,6 +77,8 @@ describe('OpenAPI document and docs page', () => {
     expect(script).toBeDefined();
     const asset = await fetch(`${server.app.baseUrl}/api/docs/${script!.replace(/^\.\//, '')}`);
     expect(asset.status).toBe(200);
+    // Read it all: an unread 1 MB body keeps the connection busy and the server's close waiting.
+    expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
     // The API itself still needs a token.
     expect((await fetch(`${server.app.baseUrl}/api/v1/stations`)).status).toBe(401);
   });
