@@ -9,6 +9,7 @@ const RANK: Record<Role, number> = { viewer: 0, support: 1, operator: 2, admin: 
 export function installAuth(app: FastifyInstance, accounts: AccountsService): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!request.url.startsWith('/api/')) return;
+    if (request.routeOptions.config.public === true) return;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match?.[1]) {

@@ -43,6 +43,13 @@ import { createRemoteCommands } from '../ocpp/commands/remote-commands.js';
 import { LocalListMessages } from '../ocpp/commands/local-list-channel.js';
 import { createDeviceModel, registerConfigurationRoutes, registerMonitoringRoutes, registerTemplateRoutes, registerVariablesRoutes } from '../modules/device-model/index.js';
 import type { DeviceModelTables, StationLookup } from '../modules/device-model/index.js';
+import { AuditService, registerAuditRoutes, type AuditTables } from '../modules/audit/index.js';
+import { WebhooksService, registerWebhookRoutes, type WebhooksTables } from '../modules/webhooks/index.js';
+import { IdempotencyService, type IdempotencyTables } from '../modules/idempotency/index.js';
+import { LiveEventBuffer, registerEventStreamRoutes } from '../modules/live-events/index.js';
+import { installAuditTrail } from '../api/audit-trail.js';
+import { installIdempotency } from '../api/idempotency.js';
+import { installApiDocs } from '../api/openapi.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -55,6 +62,8 @@ export interface AppOptions {
   passwordCost?: ScryptCost;
   /** Where the first-start admin token is shown; stdout by default. */
   announce?: (line: string) => void;
+  /** Tests: how often webhook retries are looked for (0: only when deliverDue() is called). */
+  webhookPollMs?: number;
 }
 
 export interface AmplineApp {
@@ -79,6 +88,8 @@ export interface AmplineApp {
   tls: RunningTls | undefined;
   bus: EventBus;
   metrics: Metrics;
+  audit: AuditService;
+  webhooks: WebhooksService;
   databaseKind: 'pglite' | 'postgres';
   close(): Promise<void>;
 }
@@ -132,6 +143,18 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       onWriteError: (err) => logger.error({ err }, 'station state write failed'),
     });
     await stations.resetPresence();
+    const audit = new AuditService({ db: moduleDb<AuditTables>(db) });
+    const idempotency = new IdempotencyService({ db: moduleDb<IdempotencyTables>(db), clock });
+    const webhooks = new WebhooksService({
+      db: moduleDb<WebhooksTables>(db),
+      bus,
+      clock,
+      ids,
+      ...(options.webhookPollMs !== undefined ? { pollMs: options.webhookPollMs } : {}),
+      onError: (err, context) => logger.warn({ err, ...context }, 'webhook delivery failed'),
+    });
+    const liveEvents = new LiveEventBuffer();
+    liveEvents.attach(bus);
 
     const bootstrap = await accounts.bootstrapAdminToken(config.bootstrapToken);
     if (bootstrap.generatedToken) {
@@ -227,6 +250,12 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     firmwareParts.attachGateway(ocppGateway);
 
     api = createApiServer({ logger, accounts });
+    await installApiDocs(api, { version: '1' });
+    installAuditTrail(api, { audit, clock });
+    installIdempotency(api, idempotency);
+    registerAuditRoutes(api, audit);
+    registerWebhookRoutes(api, webhooks);
+    registerEventStreamRoutes(api, { buffer: liveEvents });
     registerOpsRoutes(api, { metrics, checkDatabase: async () => void (await db.selectFrom('tenants').select('id').limit(1).execute()) });
     registerStationRoutes(api, {
       stations,
@@ -265,6 +294,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       onError: (err, { stationId, transactionId }) => logger.warn({ err, stationId, transactionId }, 'GetTransactionStatus after reconnect failed'),
     }).start();
     ocppGateway.attach(api.server);
+    await webhooks.start();
     try {
       // A reconnect storm opens thousands of TCP connections at once; the default backlog of 511
       // drops SYNs and turns them into multi-second retransmits.
@@ -298,6 +328,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       tls: runningTls,
       bus,
       metrics,
+      audit,
+      webhooks,
       databaseKind: database.kind,
       close: async () => {
         deviceModel.boot.stop();
@@ -305,6 +337,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         await firmwareParts.close();
         await runningTls?.close();
         await apiServer.close();
+        liveEvents.detach();
+        await webhooks.stop().catch((err: unknown) => logger.error({ err }, 'webhook sender stop failed'));
         await stations.flush().catch((err: unknown) => logger.error({ err }, 'final station state write failed'));
         await transactions.flush().catch((err: unknown) => logger.error({ err }, 'final meter sample write failed'));
         await frameArchive?.flush().catch((err: unknown) => logger.error({ err }, 'final frame archive write failed'));

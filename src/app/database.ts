@@ -9,6 +9,9 @@ import { commandsMigrations, type CommandsTables } from '../modules/commands/ind
 import { firmwareMigrations, type FirmwareTables } from '../modules/firmware/index.js';
 import { diagnosticsMigrations, type DiagnosticsTables } from '../modules/diagnostics/index.js';
 import { deviceModelMigrations, type DeviceModelTables } from '../modules/device-model/index.js';
+import { auditMigrations, type AuditTables } from '../modules/audit/index.js';
+import { webhooksMigrations, type WebhooksTables } from '../modules/webhooks/index.js';
+import { idempotencyMigrations, type IdempotencyTables } from '../modules/idempotency/index.js';
 
 /** Every module's tables; each module only ever sees its own slice. */
 export type Database =
@@ -20,7 +23,10 @@ export type Database =
   & CommandsTables
   & FirmwareTables
   & DiagnosticsTables
-  & DeviceModelTables;
+  & DeviceModelTables
+  & AuditTables
+  & WebhooksTables
+  & IdempotencyTables;
 
 export type AppDb = Kysely<Database>;
 
@@ -35,6 +41,9 @@ export const migrations: readonly NamedMigration[] = [
   ...firmwareMigrations,
   ...diagnosticsMigrations,
   ...deviceModelMigrations,
+  ...auditMigrations,
+  ...webhooksMigrations,
+  ...idempotencyMigrations,
 ];
 
 /**

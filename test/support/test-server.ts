@@ -14,15 +14,23 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  clock?: Clock;
+  /** Restart tests: keep the data across servers (an on-disk PGlite here, or this PostgreSQL database). */
+  persistent?: { dataDir: string; databaseUrl?: string | undefined };
+}
+
 /**
  * Starts the real server on a free port: on PostgreSQL (a fresh database per server) when
  * DATABASE_URL is set, as CI does, else on an in-memory PGlite.
  */
-export async function startTestServer(overrides: Partial<ServeConfig> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<ServeConfig> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const adminUrl = process.env['DATABASE_URL'];
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
-  if (adminUrl) {
+  if (options.persistent) {
+    databaseUrl = options.persistent.databaseUrl;
+  } else if (adminUrl) {
     const fresh = await createFreshDatabase(adminUrl);
     databaseUrl = fresh.url;
     dropDatabase = fresh.drop;
@@ -30,7 +38,7 @@ export async function startTestServer(overrides: Partial<ServeConfig> = {}, opti
   const config: ServeConfig = {
     host: '127.0.0.1',
     port: 0,
-    dataDir: '/nonexistent-test-data-dir',
+    dataDir: options.persistent?.dataDir ?? '/nonexistent-test-data-dir',
     databaseUrl,
     redisUrl: undefined,
     autoRegister: false,
@@ -49,8 +57,8 @@ export async function startTestServer(overrides: Partial<ServeConfig> = {}, opti
   const templatePath = '.tmp/pglite-template.tar';
   const template = databaseUrl === undefined && existsSync(templatePath) ? new Blob([readFileSync(templatePath)]) : undefined;
   const app = await startAmpline(config, {
-    memoryDatabase: databaseUrl === undefined,
-    ...(template ? { databaseTemplate: template } : {}),
+    memoryDatabase: databaseUrl === undefined && !options.persistent,
+    ...(template && !options.persistent ? { databaseTemplate: template } : {}),
     logger: process.env['TEST_LOG'] ? createLogger('debug') : silentLogger,
     passwordCost: { N: 1024, r: 8, p: 1 },
     ...(options.clock ? { clock: options.clock } : {}),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/principal.js';
+import { cursorOf } from '../../platform/pagination.js';
 import type { AuthorizationService } from './service.js';
 import { ID_TOKEN_STATUSES, ID_TOKEN_TYPES, type CreateTokenInput, type IdTokenStatus, type IdTokenType, type UpdateTokenInput } from './types.js';
 
@@ -32,6 +33,7 @@ const idParams = { type: 'object', required: ['id'], properties: { id: { type: '
 interface ListQuery {
   limit?: number;
   after?: string;
+  cursor?: string;
   uid?: string;
   type?: IdTokenType;
   status?: IdTokenStatus;
@@ -80,6 +82,7 @@ export function registerTokenRoutes(app: FastifyInstance, authorization: Authori
           properties: {
             limit: { type: 'integer', minimum: 1, maximum: 500 },
             after: { type: 'string', pattern: UUID_PATTERN },
+            cursor: { type: 'string', pattern: UUID_PATTERN },
             uid: { type: 'string', minLength: 1 },
             type: { type: 'string', enum: ID_TOKEN_TYPES },
             status: { type: 'string', enum: ID_TOKEN_STATUSES },
@@ -90,8 +93,8 @@ export function registerTokenRoutes(app: FastifyInstance, authorization: Authori
       },
     },
     async (request) => {
-      const { limit = 100, ...filter } = request.query;
-      const items = await authorization.list(principalOf(request).tenantId, { ...filter, limit });
+      const { limit = 100, cursor, ...filter } = request.query;
+      const items = await authorization.list(principalOf(request).tenantId, { ...filter, after: cursorOf({ cursor, after: filter.after }), limit });
       const last = items[items.length - 1];
       return { items, nextCursor: items.length === limit && last ? last.id : null };
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/principal.js';
+import { cursorOf } from '../../platform/pagination.js';
 import type { SitesService } from './service.js';
 import type { SiteInput } from './types.js';
 
@@ -58,17 +59,17 @@ export function registerSiteRoutes(app: FastifyInstance, sites: SitesService): v
       return reply.status(201).header('Location', `/api/v1/sites/${site.id}`).send(site);
     },
   );
-  app.get<{ Querystring: { limit?: number; after?: string } }>(
+  app.get<{ Querystring: { limit?: number; after?: string; cursor?: string } }>(
     '/api/v1/sites',
     {
       config: { minRole: 'viewer' },
       schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string' } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string' }, cursor: { type: 'string', maxLength: 512 } } },
       },
     },
     async (request) => {
       const limit = request.query.limit ?? 100;
-      const items = await sites.list(principalOf(request).tenantId, { limit, after: request.query.after });
+      const items = await sites.list(principalOf(request).tenantId, { limit, after: cursorOf(request.query) });
       const last = items[items.length - 1];
       return { items, nextCursor: items.length === limit && last ? last.id : null };
     },

@@ -4,6 +4,7 @@ import { DomainError } from '../../platform/errors.js';
 import type { StationsService } from './service.js';
 import type { FrameArchive } from './frame-archive.js';
 import type { SiteLookup, StationCommands, StationView } from './types.js';
+import { cursorOf } from '../../platform/pagination.js';
 
 export interface StationRoutesDeps {
   stations: StationsService;
@@ -61,7 +62,7 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
     },
   );
 
-  app.get<{ Querystring: { limit?: number; after?: string; siteId?: string } }>(
+  app.get<{ Querystring: { limit?: number; after?: string; cursor?: string; siteId?: string } }>(
     '/api/v1/stations',
     {
       config: { minRole: 'viewer' },
@@ -69,14 +70,14 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string' }, siteId: { type: 'string' } },
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string' }, cursor: { type: 'string', maxLength: 512 }, siteId: { type: 'string' } },
         },
       },
     },
     async (request) => {
       const { tenantId } = principalOf(request);
       const limit = request.query.limit ?? 100;
-      const items = (await stations.list(tenantId, { limit, after: request.query.after, siteId: request.query.siteId })).map(present);
+      const items = (await stations.list(tenantId, { limit, after: cursorOf(request.query), siteId: request.query.siteId })).map(present);
       const last = items[items.length - 1];
       return { items, nextCursor: items.length === limit && last ? last.id : null };
     },

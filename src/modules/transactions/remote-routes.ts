@@ -8,7 +8,7 @@ export function registerRemoteControlRoutes(app: FastifyInstance, remote: Remote
   app.post<{ Body: { stationId: string; evseId?: number; idToken: string | { idToken: string; type: string }; waitSeconds?: number } }>(
     '/api/v1/sessions/remote-start',
     {
-      config: { minRole: 'operator' },
+      config: { minRole: 'operator', idempotent: true },
       schema: {
         body: {
           type: 'object',
@@ -49,7 +49,7 @@ export function registerRemoteControlRoutes(app: FastifyInstance, remote: Remote
   app.post<{ Params: { id: string } }>(
     '/api/v1/sessions/:id/remote-stop',
     {
-      config: { minRole: 'operator' },
+      config: { minRole: 'operator', idempotent: true },
       schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } },
     },
     async (request) => remote.stop(principalOf(request).tenantId, request.params.id),

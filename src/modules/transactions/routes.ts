@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/principal.js';
+import { cursorOf } from '../../platform/pagination.js';
 import type { TransactionsService } from './service.js';
 import { SESSION_STATUSES, type SessionQuery, type SessionStatus, type SessionView } from './types.js';
 
@@ -11,6 +12,7 @@ interface ListQuery {
   to?: string;
   limit?: number;
   after?: string;
+  cursor?: string;
 }
 
 const filterProperties = {
@@ -24,7 +26,7 @@ const filterProperties = {
 const listQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { ...filterProperties, limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string', maxLength: 512 } },
+  properties: { ...filterProperties, limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string', maxLength: 512 }, cursor: { type: 'string', maxLength: 512 } },
 } as const;
 
 function toQuery(q: ListQuery, limit: number): SessionQuery {
@@ -35,7 +37,7 @@ function toQuery(q: ListQuery, limit: number): SessionQuery {
     from: q.from ? new Date(q.from) : undefined,
     to: q.to ? new Date(q.to) : undefined,
     limit,
-    after: q.after,
+    after: cursorOf(q),
   };
 }
 
@@ -71,7 +73,7 @@ export function registerTransactionRoutes(app: FastifyInstance, sessions: Transa
     async (request) => sessions.list(principalOf(request).tenantId, toQuery(request.query, request.query.limit ?? 100)),
   );
 
-  app.get<{ Querystring: Omit<ListQuery, 'limit' | 'after'> }>(
+  app.get<{ Querystring: Omit<ListQuery, 'limit' | 'after' | 'cursor'> }>(
     '/api/v1/sessions.csv',
     {
       config: { minRole: 'viewer' },
