@@ -12,6 +12,8 @@ import type { ServeConfig } from '../config/config.js';
 import { createApiServer } from '../api/server.js';
 import { registerOpsRoutes } from '../api/ops-routes.js';
 import { AccountsService, DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
+import { registerAccountRoutes, registerAuthRoutes } from '../modules/accounts/index.js';
+import { routeTableOf, type RouteRule } from '../api/auth.js';
 import { SitesService, registerSiteRoutes } from '../modules/sites/index.js';
 import { AuthorizationService, createAuthorizationService, registerTokenRoutes } from '../modules/authorization/index.js';
 import { toIdTagInfo16, toIdTokenInfo201 } from '../modules/authorization/index.js';
@@ -42,6 +44,8 @@ export interface AppOptions {
   passwordCost?: ScryptCost;
   /** Where the first-start admin token is shown; stdout by default. */
   announce?: (line: string) => void;
+  /** Tests: also hand password-reset links here (they always go to the server log). */
+  onPasswordResetLink?: (email: string, token: string) => void;
 }
 
 export interface AmplineApp {
@@ -59,6 +63,8 @@ export interface AmplineApp {
   bus: EventBus;
   metrics: Metrics;
   databaseKind: 'pglite' | 'postgres';
+  /** Every /api route and its access rule (the authorization matrix test walks it). */
+  routes: readonly RouteRule[];
   close(): Promise<void>;
 }
 
@@ -82,7 +88,25 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const { db } = database;
     const metrics = createMetrics({ defaultMetrics: true });
     const bus = new InMemoryBus((err, event) => logger.error({ err, event: event.type }, 'event handler failed'));
-    const accounts = new AccountsService({ db: moduleDb<AccountsTables>(db), clock, ids });
+    const accounts = new AccountsService({
+      db: moduleDb<AccountsTables>(db),
+      clock,
+      ids,
+      passwordCost: options.passwordCost,
+      // Resolved per request for site-scoped users and drivers (ADR 021).
+      scopeLookup: {
+        stationsOfSites: (tenantId, siteIds) => stations.stationIdsOfSites(tenantId, siteIds),
+        tokensOfDriver: async (tenantId, driverId) => (await authorization.list(tenantId, { driverId, limit: 1000 })).map((t) => t.uid),
+      },
+      resetLink: (user, token) => {
+        // No mail yet: the one-time link is logged for the operator to pass on (ADR 021).
+        logger.warn(
+          { userId: user.id, email: user.email },
+          `password reset link (one use, 1 h): /reset-password?token=${token} (POST /api/v1/auth/password-reset/confirm {token, password})`,
+        );
+        options.onPasswordResetLink?.(user.email, token);
+      },
+    });
     const sites = new SitesService({ db: moduleDb<SitesTables>(db), ids });
     const authorization = createAuthorizationService({ db: moduleDb<AuthorizationTables>(db), clock, ids });
     const tokenAuthorizer: TokenAuthorizer = {
@@ -116,6 +140,11 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       announce(`Ampline: first start. Admin API token (shown once, store it now): ${bootstrap.generatedToken}`);
     } else if (bootstrap.created) {
       logger.info('admin API token created from AMPLINE_BOOTSTRAP_TOKEN');
+    }
+    if ((await accounts.users.count()) === 0) {
+      announce('Ampline: no users yet. Create the first owner with "npx ampline admin create --email you@example.com", or call the API with the admin token; users sign in with POST /api/v1/auth/login.');
+    } else {
+      logger.info('sign in with POST /api/v1/auth/login {email, password}, then send "Authorization: Bearer <accessToken>"');
     }
 
     const frameArchive = config.persistFrames
@@ -159,6 +188,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       },
     });
     registerSiteRoutes(api, sites);
+    registerAuthRoutes(api, accounts);
+    registerAccountRoutes(api, accounts);
     registerTokenRoutes(api, authorization);
     registerTransactionRoutes(api, transactions);
     const remoteControl = new RemoteControl({ commands: new ChargingCommandMapper(ocppGateway), transactions, authorizer: tokenAuthorizer, bus });
@@ -196,6 +227,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       bus,
       metrics,
       databaseKind: database.kind,
+      routes: routeTableOf(apiServer),
       close: async () => {
         await ocppGateway.close();
         await apiServer.close();

@@ -18,7 +18,7 @@ export interface TestServer {
  * Starts the real server on a free port: on PostgreSQL (a fresh database per server) when
  * DATABASE_URL is set, as CI does, else on an in-memory PGlite.
  */
-export async function startTestServer(overrides: Partial<ServeConfig> = {}, options: { clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<ServeConfig> = {}, options: { clock?: Clock; onPasswordResetLink?: (email: string, token: string) => void } = {}): Promise<TestServer> {
   const adminUrl = process.env['DATABASE_URL'];
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
@@ -54,6 +54,7 @@ export async function startTestServer(overrides: Partial<ServeConfig> = {}, opti
     logger: process.env['TEST_LOG'] ? createLogger('debug') : silentLogger,
     passwordCost: { N: 1024, r: 8, p: 1 },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onPasswordResetLink ? { onPasswordResetLink: options.onPasswordResetLink } : {}),
     announce: () => undefined,
   });
   return {
