@@ -144,7 +144,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     if ((await accounts.users.count()) === 0) {
       announce('Ampline: no users yet. Create the first owner with "npx ampline admin create --email you@example.com", or call the API with the admin token; users sign in with POST /api/v1/auth/login.');
     } else {
-      logger.info('sign in with POST /api/v1/auth/login {email, password}, then send "Authorization: Bearer <accessToken>"');
+      announce('Ampline: sign in with POST /api/v1/auth/login {"email", "password"}, then send "Authorization: Bearer <accessToken>".');
     }
 
     const frameArchive = config.persistFrames

@@ -4,6 +4,7 @@ import { runStationCommand } from './station.js';
 import { runTokenCommand } from './token.js';
 import { runSessionCommand } from './session.js';
 import { runMigrate } from './migrate.js';
+import { runAdminCommand } from './admin.js';
 
 const HELP = `Usage: ampline <command> [options]
 
@@ -16,6 +17,7 @@ Commands:
   session list | session show <id> | session export > f.csv   read charging sessions (--url, --token)
   sim --url ws://HOST:PORT/ocpp --stations N --ocpp 1.6|2.0.1  run simulated stations
   migrate                                                     apply database migrations and exit
+  admin create --email E [--password PW]                      create the first owner (sign in at /api/v1/auth/login)
 
 Run "ampline <command> --help" for a command's options.`;
 
@@ -37,6 +39,8 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'migrate':
         return await runMigrate(rest);
+      case 'admin':
+        return await runAdminCommand(rest);
       case undefined:
       case 'help':
       case '--help':
