@@ -12,7 +12,7 @@ import type { ServeConfig } from '../config/config.js';
 import { createApiServer } from '../api/server.js';
 import { registerOpsRoutes } from '../api/ops-routes.js';
 import { AccountsService, DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
-import { registerAccountRoutes, registerAuthRoutes } from '../modules/accounts/index.js';
+import { OidcLogin, registerAccountRoutes, registerAuthRoutes } from '../modules/accounts/index.js';
 import { routeTableOf, type RouteRule } from '../api/auth.js';
 import { SitesService, registerSiteRoutes } from '../modules/sites/index.js';
 import { AuthorizationService, createAuthorizationService, registerTokenRoutes } from '../modules/authorization/index.js';
@@ -188,7 +188,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       },
     });
     registerSiteRoutes(api, sites);
-    registerAuthRoutes(api, accounts);
+    registerAuthRoutes(api, accounts, config.oidc ? new OidcLogin(config.oidc, { users: accounts.users, logins: accounts.logins, clock, ids }) : undefined);
     registerAccountRoutes(api, accounts);
     registerTokenRoutes(api, authorization);
     registerTransactionRoutes(api, transactions);

@@ -18,6 +18,8 @@ export interface ServeConfig {
   persistFrames: boolean;
   compression: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** OIDC sign-in (ADR 021), from AMPLINE_OIDC_ISSUER / _CLIENT_ID / _CLIENT_SECRET / _REDIRECT_URI. */
+  oidc?: { issuer: string; clientId: string; clientSecret?: string | undefined; redirectUri: string } | undefined;
 }
 
 export const SERVE_HELP = `Usage: ampline serve [options]
@@ -37,7 +39,9 @@ export const SERVE_HELP = `Usage: ampline serve [options]
   --no-compression       do not offer permessage-deflate
   --log-level LEVEL      fatal|error|warn|info|debug|trace|silent (env AMPLINE_LOG_LEVEL, default info)
 
-Environment: AMPLINE_BOOTSTRAP_TOKEN creates an owner API token with that value on first start.`;
+Environment: AMPLINE_BOOTSTRAP_TOKEN creates an owner API token with that value on first start.
+AMPLINE_OIDC_ISSUER, AMPLINE_OIDC_CLIENT_ID, AMPLINE_OIDC_REDIRECT_URI (and AMPLINE_OIDC_CLIENT_SECRET)
+enable OIDC sign-in at /api/v1/auth/oidc/start.`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -104,5 +108,15 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     persistFrames: values['persist-frames'] ?? env['AMPLINE_PERSIST_FRAMES'] === 'true',
     compression: !(values['no-compression'] ?? false),
     logLevel: logLevel as ServeConfig['logLevel'],
+    oidc: oidcFromEnv(env),
   };
+}
+
+function oidcFromEnv(env: NodeJS.ProcessEnv): ServeConfig['oidc'] {
+  const issuer = env['AMPLINE_OIDC_ISSUER'] || undefined;
+  if (!issuer) return undefined;
+  const clientId = env['AMPLINE_OIDC_CLIENT_ID'];
+  const redirectUri = env['AMPLINE_OIDC_REDIRECT_URI'];
+  if (!clientId || !redirectUri) throw new StartupError('AMPLINE_OIDC_ISSUER needs AMPLINE_OIDC_CLIENT_ID and AMPLINE_OIDC_REDIRECT_URI too');
+  return { issuer, clientId, clientSecret: env['AMPLINE_OIDC_CLIENT_SECRET'] || undefined, redirectUri };
 }

@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/principal.js';
 import { DomainError } from '../../platform/errors.js';
 import type { AccountsService } from './service.js';
+import type { OidcLogin } from './oidc.js';
 
 const secret = { type: 'string', minLength: 1, maxLength: 512 } as const;
 
 /** Sign-in, refresh, logout and password reset (ADR 021); the first two and reset need no token. */
-export function registerAuthRoutes(app: FastifyInstance, accounts: AccountsService): void {
+export function registerAuthRoutes(app: FastifyInstance, accounts: AccountsService, oidc?: OidcLogin): void {
   app.post<{ Body: { email: string; password: string } }>(
     '/api/v1/auth/login',
     {
@@ -68,5 +69,20 @@ export function registerAuthRoutes(app: FastifyInstance, accounts: AccountsServi
       await accounts.logins.confirmReset(request.body.token, request.body.password);
       return reply.status(204).send();
     },
+  );
+
+  // OIDC sign-in (only when configured): start redirects to the provider, the callback answers the token pair.
+  const oidcLogin = (): OidcLogin => {
+    if (!oidc) throw new DomainError('NotFound', 'OIDC sign-in is not configured on this server (AMPLINE_OIDC_ISSUER)');
+    return oidc;
+  };
+  app.get('/api/v1/auth/oidc/start', { config: { minRole: 'viewer', public: true } }, async (_request, reply) => reply.redirect(await oidcLogin().start()));
+  app.get<{ Querystring: { code: string; state: string } }>(
+    '/api/v1/auth/oidc/callback',
+    {
+      config: { minRole: 'viewer', public: true },
+      schema: { querystring: { type: 'object', required: ['code', 'state'], properties: { code: secret, state: secret } } },
+    },
+    async (request) => oidcLogin().callback(request.query.code, request.query.state),
   );
 }

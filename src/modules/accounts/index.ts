@@ -6,3 +6,5 @@ export { registerAuthRoutes } from './auth-routes.js';
 export { scopesAllow } from './api-keys.js';
 export type { AccountsTables } from './tables.js';
 export type * from './types.js';
+export { OidcLogin } from './oidc.js';
+export type { OidcConfig } from './oidc.js';

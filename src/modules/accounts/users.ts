@@ -125,6 +125,10 @@ export class UsersService {
       .execute();
   }
 
+  async linkOidcSubject(userId: string, subject: string): Promise<void> {
+    await this.deps.db.updateTable('users').set({ oidc_subject: subject }).where('id', '=', userId).execute();
+  }
+
   async count(): Promise<number> {
     const row = await this.deps.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     return Number(row.n);
