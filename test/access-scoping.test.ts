@@ -95,6 +95,9 @@ describe('access scoping', () => {
     const all = await server.api('GET', '/api/v1/sessions');
     const southSession = all.body.items.find((s: { stationId: string }) => s.stationId === 'SOUTH-1').id;
     expect((await as('GET', `/api/v1/sessions/${southSession}`)).status).toBe(404);
+    expect((await as('POST', `/api/v1/sessions/${southSession}/remote-stop`)).status).toBe(404);
+    expect((await as('POST', '/api/v1/stations', { id: 'NEW-SOUTH', password: 'correct-horse-battery-1', siteId: south })).status).toBe(404);
+    expect((await as('PATCH', '/api/v1/stations/NORTH-1', { siteId: south })).status).toBe(404);
     expect((await server.api('GET', '/api/v1/stations/SOUTH-1')).body.bootPolicy).toBe('Accepted');
   });
 

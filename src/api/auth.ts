@@ -108,7 +108,11 @@ export function installAuth(app: FastifyInstance, accounts: AccountsService): vo
     for (const stationId of named) {
       if (typeof stationId === 'string' && !scope.stationIds.includes(stationId)) return notFound(reply, `station ${stationId}`);
     }
-    const sites = [url.startsWith('/api/v1/sites/:id') ? params['id'] : undefined, (request.query as Record<string, unknown> | undefined)?.['siteId']];
+    const sites = [
+      url.startsWith('/api/v1/sites/:id') ? params['id'] : undefined,
+      (request.query as Record<string, unknown> | undefined)?.['siteId'],
+      (request.body as Record<string, unknown> | undefined)?.['siteId'],
+    ];
     for (const siteId of sites) {
       if (typeof siteId === 'string' && !scope.siteIds.includes(siteId)) return notFound(reply, `site ${siteId}`);
     }
