@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import type { IdSource } from '../../platform/ids.js';
 import { DomainError } from '../../platform/errors.js';
-import { hashToken, verifyPassword } from '../../platform/passwords.js';
+import { hashPassword, hashToken, verifyPassword, type ScryptCost } from '../../platform/passwords.js';
 import type { AccountsTables } from './tables.js';
 import type { LoginThrottle } from './throttle.js';
 import type { TokenPair } from './types.js';
@@ -18,6 +18,7 @@ export interface LoginServiceDeps {
   clock: Clock;
   ids: IdSource;
   throttle: LoginThrottle;
+  passwordCost?: ScryptCost | undefined;
   /** Where a password-reset link goes: the server log (there is no mail yet). */
   resetLink: (user: { id: string; email: string }, token: string) => void;
 }
@@ -30,14 +31,18 @@ const BAD_LOGIN = 'email or password is wrong';
  * a replayed refresh token revokes its whole sign-in), logout and reset links (ADR 021).
  */
 export class LoginService {
+  /** Verified when the account is unknown, so a miss costs as long as a wrong password. */
+  private decoyHash: Promise<string> | undefined;
+
   constructor(private readonly deps: LoginServiceDeps) {}
 
   async login(email: string, password: string, address: string): Promise<TokenPair> {
     const keys = { account: email.toLowerCase(), address };
     this.deps.throttle.check(keys);
     const user = await this.deps.users.byEmail(email);
-    const ok = user?.password_hash ? await verifyPassword(password, user.password_hash) : false;
-    if (!user || !ok || user.disabled) {
+    this.decoyHash ??= hashPassword(this.deps.ids.secret(16), this.deps.passwordCost);
+    const ok = await verifyPassword(password, user?.password_hash ?? (await this.decoyHash));
+    if (!user?.password_hash || !ok || user.disabled) {
       this.deps.throttle.failed(keys);
       throw new DomainError('Unauthorized', BAD_LOGIN);
     }

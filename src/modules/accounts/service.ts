@@ -54,6 +54,7 @@ export class AccountsService {
       clock: deps.clock,
       ids: deps.ids,
       throttle: new LoginThrottle(deps.clock, deps.throttle ?? DEFAULT_THROTTLE),
+      passwordCost: deps.passwordCost,
       resetLink: deps.resetLink ?? (() => undefined),
     });
   }
