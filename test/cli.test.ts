@@ -182,6 +182,7 @@ describe('ampline CLI', () => {
     const first = await serve(dataDir);
     const token = TOKEN_LINE.exec(first.stdout())?.[1];
     expect(token).toBeDefined();
+    expect(first.stdout()).toContain('no users yet. Create the first owner with "npx ampline admin create --email');
     const ok = await fetch(`${first.baseUrl}/api/v1/stations`, { headers: { authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);
     const firstExit = await first.stop();
@@ -196,4 +197,34 @@ describe('ampline CLI', () => {
     expect(secondExit.code, secondExit.stderr).toBe(0);
     expect(secondExit.stdout).not.toMatch(TOKEN_LINE);
   });
+});
+
+describe('ampline admin create (first owner, ADR 021)', () => {
+  it('creates an owner who signs in on a running server; the start-up log says how to sign in', async () => {
+    const dataDir = tmpDataDir();
+    const created = await run(['admin', 'create', '--email', 'Owner@Example.test', '--password', 'first owner passphrase', '--data', dataDir]);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/^created owner Owner@Example\.test \(id \S+, tenant default\)$/m);
+    const generated = await run(['admin', 'create', '--email', 'second@example.test', '--data', dataDir]);
+    expect(generated.code, generated.stderr).toBe(0);
+    const password = /password \(shown once, change it after signing in\): (\S+)/.exec(generated.stdout)?.[1];
+    expect(password).toBeDefined();
+    expectOneLineError(await run(['admin', 'create', '--email', 'owner@example.test', '--password', 'another passphrase', '--data', dataDir]), /exists/);
+
+    const server = await serve(dataDir);
+    expect(server.stdout()).toContain('sign in with POST /api/v1/auth/login');
+    expect(server.stdout()).not.toContain('no users yet');
+    for (const [email, pw] of [['owner@example.test', 'first owner passphrase'], ['second@example.test', password ?? '']]) {
+      const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: pw }),
+      });
+      expect(login.status).toBe(200);
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const me = await fetch(`${server.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      expect(await me.json()).toMatchObject({ kind: 'user', role: 'owner', tenantId: 'default', superuser: true });
+    }
+    expect((await server.stop()).code).toBe(0);
+  }, 150_000);
 });

@@ -2,13 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Served without a token (the API description and its browsable page only). */
-    public?: boolean;
-  }
-}
-
 export const OPENAPI_PATH = '/api/openapi.json';
 export const DOCS_PATH = '/api/docs';
 

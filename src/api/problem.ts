@@ -20,6 +20,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   Unauthorized: 401,
   Forbidden: 403,
   Conflict: 409,
+  TooManyRequests: 429,
 };
 
 export function problemFor(err: DomainError): Problem {
@@ -37,5 +38,8 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 }
 
 export function sendDomainError(reply: FastifyReply, err: DomainError): FastifyReply {
+  // RFC 6585 §4: a throttled caller is told when to come back.
+  const retryAfterS = err.details?.['retryAfterS'];
+  if (typeof retryAfterS === 'number') reply.header('Retry-After', String(retryAfterS));
   return sendProblem(reply, problemFor(err));
 }

@@ -12,6 +12,8 @@ import type { ServeConfig } from '../config/config.js';
 import { createApiServer } from '../api/server.js';
 import { registerOpsRoutes } from '../api/ops-routes.js';
 import { AccountsService, DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
+import { OidcLogin, registerAccountRoutes, registerAuthRoutes } from '../modules/accounts/index.js';
+import { routeTableOf, type RouteRule } from '../api/auth.js';
 import { SitesService, registerSiteRoutes } from '../modules/sites/index.js';
 import { AuthorizationService, createAuthorizationService, registerTokenRoutes } from '../modules/authorization/index.js';
 import { toIdTagInfo16, toIdTokenInfo201 } from '../modules/authorization/index.js';
@@ -64,6 +66,8 @@ export interface AppOptions {
   announce?: (line: string) => void;
   /** Tests: how often webhook retries are looked for (0: only when deliverDue() is called). */
   webhookPollMs?: number;
+  /** Tests: also hand password-reset links here (they always go to the server log). */
+  onPasswordResetLink?: (email: string, token: string) => void;
 }
 
 export interface AmplineApp {
@@ -91,6 +95,8 @@ export interface AmplineApp {
   audit: AuditService;
   webhooks: WebhooksService;
   databaseKind: 'pglite' | 'postgres';
+  /** Every /api route and its access rule (the authorization matrix test walks it). */
+  routes: readonly RouteRule[];
   close(): Promise<void>;
 }
 
@@ -115,7 +121,25 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const { db } = database;
     const metrics = createMetrics({ defaultMetrics: true });
     const bus = new InMemoryBus((err, event) => logger.error({ err, event: event.type }, 'event handler failed'));
-    const accounts = new AccountsService({ db: moduleDb<AccountsTables>(db), clock, ids });
+    const accounts = new AccountsService({
+      db: moduleDb<AccountsTables>(db),
+      clock,
+      ids,
+      passwordCost: options.passwordCost,
+      // Resolved per request for site-scoped users and drivers (ADR 021).
+      scopeLookup: {
+        stationsOfSites: (tenantId, siteIds) => stations.stationIdsOfSites(tenantId, siteIds),
+        tokensOfDriver: async (tenantId, driverId) => (await authorization.list(tenantId, { driverId, limit: 1000 })).map((t) => t.uid),
+      },
+      resetLink: (user, token) => {
+        // No mail yet: the one-time link is logged for the operator to pass on (ADR 021).
+        logger.warn(
+          { userId: user.id, email: user.email },
+          `password reset link (one use, 1 h): /reset-password?token=${token} (POST /api/v1/auth/password-reset/confirm {token, password})`,
+        );
+        options.onPasswordResetLink?.(user.email, token);
+      },
+    });
     const sites = new SitesService({ db: moduleDb<SitesTables>(db), ids });
     const authorization = createAuthorizationService({ db: moduleDb<AuthorizationTables>(db), clock, ids });
     const tokenAuthorizer: TokenAuthorizer = {
@@ -161,6 +185,11 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       announce(`Ampline: first start. Admin API token (shown once, store it now): ${bootstrap.generatedToken}`);
     } else if (bootstrap.created) {
       logger.info('admin API token created from AMPLINE_BOOTSTRAP_TOKEN');
+    }
+    if ((await accounts.users.count()) === 0) {
+      announce('Ampline: no users yet. Create the first owner with "npx ampline admin create --email you@example.com", or call the API with the admin token; users sign in with POST /api/v1/auth/login.');
+    } else {
+      announce('Ampline: sign in with POST /api/v1/auth/login {"email", "password"}, then send "Authorization: Bearer <accessToken>".');
     }
 
     const commandsDb = moduleDb<CommandsTables>(db);
@@ -276,6 +305,8 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       stations,
     });
     registerSecurityRoutes(api, { security, stations });
+    registerAuthRoutes(api, accounts, config.oidc ? new OidcLogin(config.oidc, { users: accounts.users, logins: accounts.logins, clock, ids }) : undefined);
+    registerAccountRoutes(api, accounts);
     registerTokenRoutes(api, authorization);
     registerTransactionRoutes(api, transactions);
     const remoteControl = new RemoteControl({ commands: new ChargingCommandMapper(ocppGateway), transactions, authorizer: tokenAuthorizer, bus });
@@ -331,6 +362,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       audit,
       webhooks,
       databaseKind: database.kind,
+      routes: routeTableOf(apiServer),
       close: async () => {
         deviceModel.boot.stop();
         await ocppGateway.close();

@@ -5,6 +5,7 @@ import { runTokenCommand } from './token.js';
 import { runSessionCommand } from './session.js';
 import { runMigrate } from './migrate.js';
 import { runFirmwareCommand } from './firmware.js';
+import { runAdminCommand } from './admin.js';
 
 const HELP = `Usage: ampline <command> [options]
 
@@ -22,6 +23,7 @@ Commands:
   migrate                                                     apply database migrations and exit
   firmware upload|list|update|status|campaign|logs ...         firmware images, updates, campaigns, station logs (--url, --token)
   ca init [--dir DIR] [--key ecdsa|rsa] | ca issue <cn> ...   built-in certificate authority (TLS, station certificates)
+  admin create --email E [--password PW]                      create the first owner (sign in at /api/v1/auth/login)
 
 Run "ampline <command> --help" for a command's options.`;
 
@@ -50,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         const { runCaCommand } = await import('./ca.js');
         return await runCaCommand(rest);
       }
+      case 'admin':
+        return await runAdminCommand(rest);
       case undefined:
       case 'help':
       case '--help':

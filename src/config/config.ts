@@ -25,6 +25,8 @@ export interface ServeConfig {
   tls?: TlsConfig | undefined;
   /** Built-in CA directory (`ampline ca init`); absent: SignCertificate is rejected. */
   caDir?: string | undefined;
+  /** OIDC sign-in (ADR 021), from AMPLINE_OIDC_ISSUER / _CLIENT_ID / _CLIENT_SECRET / _REDIRECT_URI. */
+  oidc?: { issuer: string; clientId: string; clientSecret?: string | undefined; redirectUri: string } | undefined;
 }
 
 export const SERVE_HELP = `Usage: ampline serve [options]
@@ -46,7 +48,9 @@ export const SERVE_HELP = `Usage: ampline serve [options]
   --public-url URL       base URL stations use for firmware and log files (env AMPLINE_PUBLIC_URL)
 ${TLS_HELP}
 
-Environment: AMPLINE_BOOTSTRAP_TOKEN creates an owner API token with that value on first start.`;
+Environment: AMPLINE_BOOTSTRAP_TOKEN creates an owner API token with that value on first start.
+AMPLINE_OIDC_ISSUER, AMPLINE_OIDC_CLIENT_ID, AMPLINE_OIDC_REDIRECT_URI (and AMPLINE_OIDC_CLIENT_SECRET)
+enable OIDC sign-in at /api/v1/auth/oidc/start.`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -121,5 +125,15 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     logLevel: logLevel as ServeConfig['logLevel'],
     publicUrl,
     ...parseTlsOptions(values, env, values.data ?? env['AMPLINE_DATA'] ?? './data'),
+    oidc: oidcFromEnv(env),
   };
+}
+
+function oidcFromEnv(env: NodeJS.ProcessEnv): ServeConfig['oidc'] {
+  const issuer = env['AMPLINE_OIDC_ISSUER'] || undefined;
+  if (!issuer) return undefined;
+  const clientId = env['AMPLINE_OIDC_CLIENT_ID'];
+  const redirectUri = env['AMPLINE_OIDC_REDIRECT_URI'];
+  if (!clientId || !redirectUri) throw new StartupError('AMPLINE_OIDC_ISSUER needs AMPLINE_OIDC_CLIENT_ID and AMPLINE_OIDC_REDIRECT_URI too');
+  return { issuer, clientId, clientSecret: env['AMPLINE_OIDC_CLIENT_SECRET'] || undefined, redirectUri };
 }

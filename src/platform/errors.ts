@@ -11,7 +11,8 @@ export type DomainErrorCode =
   | 'StationCallError'
   | 'Unauthorized'
   | 'Forbidden'
-  | 'Conflict';
+  | 'Conflict'
+  | 'TooManyRequests';
 
 export class DomainError extends Error {
   readonly code: DomainErrorCode;

@@ -16,6 +16,7 @@ export interface TestServer {
 
 export interface TestServerOptions {
   clock?: Clock;
+  onPasswordResetLink?: (email: string, token: string) => void;
   /** Restart tests: keep the data across servers (an on-disk PGlite here, or this PostgreSQL database). */
   persistent?: { dataDir: string; databaseUrl?: string | undefined };
 }
@@ -62,6 +63,7 @@ export async function startTestServer(overrides: Partial<ServeConfig> = {}, opti
     logger: process.env['TEST_LOG'] ? createLogger('debug') : silentLogger,
     passwordCost: { N: 1024, r: 8, p: 1 },
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.onPasswordResetLink ? { onPasswordResetLink: options.onPasswordResetLink } : {}),
     announce: () => undefined,
   });
   return {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/principal.js';
 import { cursorOf } from '../../platform/pagination.js';
+import { DomainError } from '../../platform/errors.js';
 import type { AuthorizationService } from './service.js';
 import { ID_TOKEN_STATUSES, ID_TOKEN_TYPES, type CreateTokenInput, type IdTokenStatus, type IdTokenType, type UpdateTokenInput } from './types.js';
 
@@ -74,7 +75,7 @@ export function registerTokenRoutes(app: FastifyInstance, authorization: Authori
   app.get<{ Querystring: ListQuery }>(
     '/api/v1/tokens',
     {
-      config: { minRole: 'viewer' },
+      config: { minRole: 'viewer', driver: 'own' },
       schema: {
         querystring: {
           type: 'object',
@@ -94,15 +95,21 @@ export function registerTokenRoutes(app: FastifyInstance, authorization: Authori
     },
     async (request) => {
       const { limit = 100, cursor, ...filter } = request.query;
-      const items = await authorization.list(principalOf(request).tenantId, { ...filter, after: cursorOf({ cursor, after: filter.after }), limit });
+      const principal = principalOf(request);
+      // A driver sees only the tokens linked to their account (ADR 021).
+      if (principal.kind === 'driver') filter.driverId = principal.driver?.id ?? '';
+      const items = await authorization.list(principal.tenantId, { ...filter, after: cursorOf({ cursor, after: filter.after }), limit });
       const last = items[items.length - 1];
       return { items, nextCursor: items.length === limit && last ? last.id : null };
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/v1/tokens/:id', { config: { minRole: 'viewer' }, schema: { params: idParams } }, async (request) =>
-    authorization.get(principalOf(request).tenantId, request.params.id),
-  );
+  app.get<{ Params: { id: string } }>('/api/v1/tokens/:id', { config: { minRole: 'viewer', driver: 'own' }, schema: { params: idParams } }, async (request) => {
+    const principal = principalOf(request);
+    const token = await authorization.get(principal.tenantId, request.params.id);
+    if (principal.kind === 'driver' && token.driverId !== principal.driver?.id) throw new DomainError('NotFound', `token ${request.params.id} not found`);
+    return token;
+  });
 
   app.patch<{ Params: { id: string }; Body: UpdateTokenInput }>(
     '/api/v1/tokens/:id',

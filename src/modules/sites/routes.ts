@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../../platform/principal.js';
+import { principalOf, siteScopeOf } from '../../platform/principal.js';
 import { cursorOf } from '../../platform/pagination.js';
 import type { SitesService } from './service.js';
 import type { SiteInput } from './types.js';
@@ -69,7 +69,8 @@ export function registerSiteRoutes(app: FastifyInstance, sites: SitesService): v
     },
     async (request) => {
       const limit = request.query.limit ?? 100;
-      const items = await sites.list(principalOf(request).tenantId, { limit, after: cursorOf(request.query) });
+      const principal = principalOf(request);
+      const items = await sites.list(principal.tenantId, { limit, after: cursorOf(request.query), ids: siteScopeOf(principal) });
       const last = items[items.length - 1];
       return { items, nextCursor: items.length === limit && last ? last.id : null };
     },

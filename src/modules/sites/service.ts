@@ -54,8 +54,10 @@ export class SitesService {
     return row !== undefined;
   }
 
-  async list(tenantId: string, options: { limit: number; after?: string | undefined }): Promise<SiteView[]> {
+  async list(tenantId: string, options: { limit: number; after?: string | undefined; ids?: readonly string[] | undefined }): Promise<SiteView[]> {
+    if (options.ids?.length === 0) return [];
     let query = this.deps.db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId);
+    if (options.ids) query = query.where('id', 'in', options.ids);
     if (options.after) query = query.where('id', '>', options.after);
     return (await query.orderBy('id').limit(options.limit).execute()).map(toView);
   }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../../platform/principal.js';
+import { principalOf, stationScopeOf } from '../../platform/principal.js';
 import { DomainError } from '../../platform/errors.js';
 import type { StationsService } from './service.js';
 import type { FrameArchive } from './frame-archive.js';
@@ -75,9 +75,10 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
       },
     },
     async (request) => {
-      const { tenantId } = principalOf(request);
+      const principal = principalOf(request);
       const limit = request.query.limit ?? 100;
-      const items = (await stations.list(tenantId, { limit, after: cursorOf(request.query), siteId: request.query.siteId })).map(present);
+      const options = { limit, after: cursorOf(request.query), siteId: request.query.siteId, ids: stationScopeOf(principal) };
+      const items = (await stations.list(principal.tenantId, options)).map(present);
       const last = items[items.length - 1];
       return { items, nextCursor: items.length === limit && last ? last.id : null };
     },

@@ -186,7 +186,14 @@ export class StationsService {
     return toView(row, connectors);
   }
 
-  async list(tenantId: string, options: { limit: number; after?: string | undefined; siteId?: string | undefined }): Promise<StationView[]> {
+  stationIdsOfSites(tenantId: string, siteIds: readonly string[]): Promise<string[]> {
+    return this.deps.store.idsOfSites(tenantId, siteIds);
+  }
+
+  async list(
+    tenantId: string,
+    options: { limit: number; after?: string | undefined; siteId?: string | undefined; ids?: readonly string[] | undefined },
+  ): Promise<StationView[]> {
     await this.deps.writer.flush();
     const rows = await this.deps.store.list(tenantId, options);
     const connectors = await this.deps.store.connectors(

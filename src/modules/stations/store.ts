@@ -56,11 +56,23 @@ export class StationsStore {
     return this.db.selectFrom('stations').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   }
 
-  list(tenantId: string, options: { limit: number; after?: string | undefined; siteId?: string | undefined }): Promise<StationRow[]> {
+  list(
+    tenantId: string,
+    options: { limit: number; after?: string | undefined; siteId?: string | undefined; ids?: readonly string[] | undefined },
+  ): Promise<StationRow[]> {
+    if (options.ids?.length === 0) return Promise.resolve([]);
     let query = this.db.selectFrom('stations').selectAll().where('tenant_id', '=', tenantId);
+    if (options.ids) query = query.where('id', 'in', options.ids);
     if (options.after) query = query.where('id', '>', options.after);
     if (options.siteId) query = query.where('site_id', '=', options.siteId);
     return query.orderBy('id').limit(options.limit).execute();
+  }
+
+  /** Station ids on these sites (site-scoped users, ADR 021). */
+  async idsOfSites(tenantId: string, siteIds: readonly string[]): Promise<string[]> {
+    if (siteIds.length === 0) return [];
+    const rows = await this.db.selectFrom('stations').select('id').where('tenant_id', '=', tenantId).where('site_id', 'in', siteIds).execute();
+    return rows.map((r) => r.id);
   }
 
   async insert(row: NewStationRow): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../../platform/principal.js';
+import { principalOf, stationScopeOf } from '../../platform/principal.js';
 import type { RemoteControl } from './remote.js';
 
 const idTokenTypes = ['Central', 'eMAID', 'ISO14443', 'ISO15693', 'KeyCode', 'Local', 'MacAddress', 'NoAuthorization'];
@@ -52,6 +52,9 @@ export function registerRemoteControlRoutes(app: FastifyInstance, remote: Remote
       config: { minRole: 'operator', idempotent: true },
       schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } },
     },
-    async (request) => remote.stop(principalOf(request).tenantId, request.params.id),
+    async (request) => {
+      const principal = principalOf(request);
+      return remote.stop(principal.tenantId, request.params.id, stationScopeOf(principal));
+    },
   );
 }

@@ -82,8 +82,14 @@ export class RemoteControl {
     }
   }
 
-  async stop(tenantId: string, sessionId: string): Promise<{ status: 'Accepted' | 'Rejected'; statusInfo?: Record<string, unknown> | undefined }> {
+  /** `stationIds`: the caller's site scope (ADR 021); a session outside it is not found. */
+  async stop(
+    tenantId: string,
+    sessionId: string,
+    stationIds?: readonly string[],
+  ): Promise<{ status: 'Accepted' | 'Rejected'; statusInfo?: Record<string, unknown> | undefined }> {
     const session = await this.deps.transactions.get(tenantId, sessionId);
+    if (stationIds && !stationIds.includes(session.stationId)) throw new DomainError('NotFound', `session ${sessionId} not found`);
     if (session.status === 'finished') throw new DomainError('Conflict', `session ${sessionId} has already finished`);
     return this.deps.commands.stop(tenantId, session.stationId, { transactionId: session.transactionId });
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { principalOf } from '../../platform/principal.js';
+import { principalOf, driverTokensOf, stationScopeOf, type Principal } from '../../platform/principal.js';
 import { cursorOf } from '../../platform/pagination.js';
+import { DomainError } from '../../platform/errors.js';
 import type { TransactionsService } from './service.js';
 import { SESSION_STATUSES, type SessionQuery, type SessionStatus, type SessionView } from './types.js';
 
@@ -28,6 +29,11 @@ const listQuerySchema = {
   additionalProperties: false,
   properties: { ...filterProperties, limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string', maxLength: 512 }, cursor: { type: 'string', maxLength: 512 } },
 } as const;
+
+/** Sessions a caller may see: a site-scoped user's stations, a driver's own tokens (ADR 021). */
+function scoped(principal: Principal, query: SessionQuery): SessionQuery {
+  return { ...query, stationIds: stationScopeOf(principal), idTokens: driverTokensOf(principal) };
+}
 
 function toQuery(q: ListQuery, limit: number): SessionQuery {
   return {
@@ -69,23 +75,27 @@ const CSV_MAX_ROWS = 100_000;
 export function registerTransactionRoutes(app: FastifyInstance, sessions: TransactionsService): void {
   app.get<{ Querystring: ListQuery }>(
     '/api/v1/sessions',
-    { config: { minRole: 'viewer' }, schema: { querystring: listQuerySchema } },
-    async (request) => sessions.list(principalOf(request).tenantId, toQuery(request.query, request.query.limit ?? 100)),
+    { config: { minRole: 'viewer', driver: 'own' }, schema: { querystring: listQuerySchema } },
+    async (request) => {
+      const principal = principalOf(request);
+      return sessions.list(principal.tenantId, scoped(principal, toQuery(request.query, request.query.limit ?? 100)));
+    },
   );
 
   app.get<{ Querystring: Omit<ListQuery, 'limit' | 'after' | 'cursor'> }>(
     '/api/v1/sessions.csv',
     {
-      config: { minRole: 'viewer' },
+      config: { minRole: 'viewer', driver: 'own' },
       schema: { querystring: { type: 'object', additionalProperties: false, properties: filterProperties } },
     },
     async (request, reply) => {
-      const { tenantId } = principalOf(request);
+      const principal = principalOf(request);
+      const { tenantId } = principal;
       const lines = [CSV_COLUMNS.join(',')];
       let after: string | undefined;
       let rows = 0;
       do {
-        const page = await sessions.list(tenantId, { ...toQuery(request.query, 500), after });
+        const page = await sessions.list(tenantId, scoped(principal, { ...toQuery(request.query, 500), after }));
         for (const item of page.items) lines.push(CSV_COLUMNS.map((c) => csvField(item[c])).join(','));
         rows += page.items.length;
         after = page.nextCursor ?? undefined;
@@ -100,9 +110,19 @@ export function registerTransactionRoutes(app: FastifyInstance, sessions: Transa
   app.get<{ Params: { id: string } }>(
     '/api/v1/sessions/:id',
     {
-      config: { minRole: 'viewer' },
+      config: { minRole: 'viewer', driver: 'own' },
       schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } },
     },
-    async (request) => sessions.get(principalOf(request).tenantId, request.params.id),
+    async (request) => {
+      const principal = principalOf(request);
+      const session = await sessions.get(principal.tenantId, request.params.id);
+      const stations = stationScopeOf(principal);
+      const tokens = driverTokensOf(principal)?.map((t) => t.toUpperCase());
+      // Someone else's session looks the same as one that does not exist.
+      if ((stations && !stations.includes(session.stationId)) || (tokens && !tokens.includes((session.idToken ?? '').toUpperCase()))) {
+        throw new DomainError('NotFound', `session ${request.params.id} not found`);
+      }
+      return session;
+    },
   );
 }

@@ -343,10 +343,22 @@ export class TransactionsStore {
 
   list(
     tenantId: string,
-    q: { stationId?: string | undefined; idToken?: string | undefined; status?: string | undefined; from?: Date | undefined; to?: Date | undefined; limit: number },
+    q: {
+      stationId?: string | undefined;
+      idToken?: string | undefined;
+      status?: string | undefined;
+      from?: Date | undefined;
+      to?: Date | undefined;
+      limit: number;
+      stationIds?: readonly string[] | undefined;
+      idTokens?: readonly string[] | undefined;
+    },
     after: { startedAt: Date; id: string } | undefined,
   ): Promise<SessionRow[]> {
+    if (q.stationIds?.length === 0 || q.idTokens?.length === 0) return Promise.resolve([]);
     let query = this.db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId);
+    if (q.stationIds) query = query.where('station_id', 'in', q.stationIds);
+    if (q.idTokens) query = query.where(sql<string>`upper(id_token)`, 'in', q.idTokens.map((t) => t.toUpperCase()));
     if (q.stationId) query = query.where('station_id', '=', q.stationId);
     if (q.idToken) query = query.where('id_token', '=', q.idToken);
     if (q.status) query = query.where('status', '=', q.status);

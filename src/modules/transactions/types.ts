@@ -182,6 +182,10 @@ export interface SessionQuery {
   to?: Date | undefined;
   limit: number;
   after?: string | undefined;
+  /** Caller scoping (site-scoped users, ADR 021): only these stations. */
+  stationIds?: readonly string[] | undefined;
+  /** Caller scoping (drivers, ADR 021): only sessions started with these id tokens (case-insensitive). */
+  idTokens?: readonly string[] | undefined;
 }
 
 /** E14 GetTransactionStatusResponse for one transaction, version-free. */
