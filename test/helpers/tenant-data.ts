@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { TestServer } from '../support/test-server.js';
 import { bootStation, registerStation } from './stations.js';
 import { PASSWORD, login, tenantWithOwner, uniqueEmail } from './accounts.js';
+import { uploadImage } from './firmware.js';
 
 /** Ids of one tenant's data: one of everything the API can address. */
 export interface TenantData {
@@ -17,6 +18,10 @@ export interface TenantData {
   driverAccountId: string;
   driverToken: string;
   apiKeyId: string;
+  webhookId: string;
+  templateId: string;
+  firmwareId: string;
+  campaignId: string;
 }
 
 /**
@@ -39,6 +44,17 @@ export async function seedTenant(server: TestServer, tenantId: string): Promise<
   const token = expectCreated(await as('POST', '/api/v1/tokens', { uid: tokenUid, type: 'ISO14443', driverId: driver.driverId }));
   const user = expectCreated(await as('POST', '/api/v1/users', { email: uniqueEmail(`user-${tenantId}`), password: PASSWORD, role: 'viewer' }));
   const key = expectCreated(await as('POST', '/api/v1/api-keys', { name: `${tenantId} key`, role: 'viewer' }));
+  const webhook = expectCreated(await as('POST', '/api/v1/webhooks', { url: `http://127.0.0.1:9/${tenantId}`, eventTypes: ['TransactionEnded'] }));
+  const template = expectCreated(
+    await as('POST', '/api/v1/configuration-templates', {
+      name: `${tenantId} template`,
+      ocppVersion: '1.6',
+      settings: [{ key: 'HeartbeatInterval', value: '300' }],
+    }),
+  );
+  const firmware = await uploadImage(server, Buffer.from(`${tenantId} firmware`), { name: `${tenantId}-fw`, version: '1.0.0' }, ownerToken);
+  // The station is offline: the campaign waits for it to boot.
+  const campaign = expectCreated(await as('POST', '/api/v1/firmware-campaigns', { imageId: firmware.id, stationIds: [stationId] }));
 
   const station = await bootStation(server, stationId, '1.6');
   const started = await station.call('StartTransaction', { connectorId: 1, idTag: tokenUid, meterStart: 0, timestamp: new Date().toISOString() });
@@ -61,6 +77,10 @@ export async function seedTenant(server: TestServer, tenantId: string): Promise<
     driverAccountId: driver.id,
     driverToken: (await login(server, driverEmail)).accessToken,
     apiKeyId: key.id,
+    webhookId: webhook.id,
+    templateId: template.id,
+    firmwareId: firmware.id,
+    campaignId: campaign.id,
   };
 }
 
@@ -75,6 +95,10 @@ export function fillParams(url: string, data: TenantData): string {
     drivers: data.driverAccountId,
     'api-keys': data.apiKeyId,
     tenants: data.tenantId,
+    webhooks: data.webhookId,
+    'configuration-templates': data.templateId,
+    firmware: data.firmwareId,
+    'firmware-campaigns': data.campaignId,
   };
   const resource = /^\/api\/v1\/([^/]+)/.exec(url)?.[1] ?? '';
   return url.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(name === 'id' ? (byResource[resource] ?? 'unknown') : 'unknown'));
@@ -82,5 +106,5 @@ export function fillParams(url: string, data: TenantData): string {
 
 /** Every id of the tenant's data, to look for in another tenant's answers. */
 export function idsOf(data: TenantData): string[] {
-  return [data.siteId, data.stationId, data.tokenId, data.tokenUid, data.sessionId, data.userId, data.driverAccountId, data.apiKeyId];
+  return [data.siteId, data.stationId, data.tokenId, data.tokenUid, data.sessionId, data.userId, data.driverAccountId, data.apiKeyId, data.webhookId, data.templateId, data.firmwareId, data.campaignId];
 }

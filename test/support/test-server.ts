@@ -74,6 +74,11 @@ export async function startTestServer(overrides: Partial<ServeConfig> = {}, opti
         headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
+      if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+        // A live stream never ends: answer with its status and headers and hang up.
+        await response.body?.cancel();
+        return { status: response.status, body: undefined, headers: response.headers };
+      }
       const text = await response.text();
       let parsed: unknown = text;
       try {

@@ -31,7 +31,7 @@ export function registerTemplateRoutes(app: FastifyInstance, deps: { templates: 
     },
   );
 
-  app.get('/api/v1/configuration-templates', { config: { minRole: 'viewer' }, schema: { querystring: { type: 'object', additionalProperties: false } } }, async (request) => ({
+  app.get('/api/v1/configuration-templates', { config: { minRole: 'viewer' }, schema: { querystring: { type: 'object', additionalProperties: false, properties: {} } } }, async (request) => ({
     items: await templates.list(principalOf(request).tenantId),
   }));
 
@@ -96,6 +96,11 @@ export function registerTemplateRoutes(app: FastifyInstance, deps: { templates: 
   app.get<{ Params: { id: string } }>(
     '/api/v1/stations/:id/configuration-drift',
     { config: { minRole: 'viewer' }, schema: { params: stationParams } },
-    async (request) => templates.drift(principalOf(request).tenantId, request.params.id),
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      // 404 for a station of another tenant, before anything about it is looked up.
+      await stations.find(tenantId, request.params.id);
+      return templates.drift(tenantId, request.params.id);
+    },
   );
 }
