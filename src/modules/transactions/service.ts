@@ -8,6 +8,7 @@ import type { GroupCommit } from './group-commit.js';
 import type { MeterSampleWriter } from './sample-writer.js';
 import type { TransactionsEvent } from './events.js';
 import { ENERGY_REGISTER, POWER_IMPORT, energyFromRegister, normalise } from './meter.js';
+import { attachToConnectorSessions, readingSpan } from './connector-session.js';
 import {
   SESSION_STATUSES,
   type AuthorizeContext,
@@ -276,7 +277,9 @@ export class TransactionsService {
   /** Meter values outside transaction messages; attributed to the session they name, if known. */
   async recordMeterValues(tenantId: string, stationId: string, input: MeterValuesInput): Promise<void> {
     const sessionId = input.transaction ? await this.sessionIdFor(stationId, input.transaction) : null;
-    const rows = this.sampleRows(tenantId, stationId, input.evseId, sessionId, input.readings);
+    let rows = this.sampleRows(tenantId, stationId, input.evseId, sessionId, input.readings);
+    const span = !input.transaction && input.connectorSession && input.evseId > 0 ? readingSpan(rows) : undefined;
+    if (span) rows = attachToConnectorSessions(rows, await this.deps.store.sessionsOnConnector(tenantId, stationId, input.evseId, span.from, span.to));
     await this.deps.samples.write(rows);
     const last = rows[rows.length - 1];
     if (!last) return;
@@ -289,7 +292,7 @@ export class TransactionsService {
       payload: {
         stationId,
         evseId: input.evseId,
-        sessionId,
+        sessionId: last.session_id ?? null,
         samples: rows.length,
         energyRegisterWh: register?.normalised_value ?? null,
         powerW: power?.normalised_value ?? null,

@@ -262,6 +262,25 @@ export class TransactionsStore {
       .executeTakeFirst();
   }
 
+  /**
+   * CSMS-numbered (1.6) sessions on one connector whose span [started_at, stopped_at] overlaps
+   * [from, to], newest first: where a MeterValues without transactionId belongs (§4.7).
+   */
+  sessionsOnConnector(tenantId: string, stationId: string, evseId: number, from: Date, to: Date): Promise<SessionRow[]> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('station_id', '=', stationId)
+      .where('evse_id', '=', evseId)
+      .where('ocpp16_transaction_id', 'is not', null)
+      .where('started_at', '<=', to)
+      .where((eb) => eb.or([eb('stopped_at', 'is', null), eb('stopped_at', '>=', from)]))
+      .orderBy('started_at', 'desc')
+      .limit(50)
+      .execute();
+  }
+
   byNumber(stationId: string, transactionId: number): Promise<SessionRow | undefined> {
     return this.db
       .selectFrom('sessions')

@@ -132,6 +132,8 @@ export type TransactionRef = { csmsTransactionId: number } | { stationTxId: stri
 export interface MeterValuesInput {
   evseId: number;
   transaction?: TransactionRef | undefined;
+  /** 1.6: without a transaction, readings join the session open on this connector at their time (§4.7). */
+  connectorSession?: boolean | undefined;
   readings: MeterReading[];
 }
 
