@@ -42,6 +42,8 @@ export interface AppOptions {
   passwordCost?: ScryptCost;
   /** Where the first-start admin token is shown; stdout by default. */
   announce?: (line: string) => void;
+  /** Tests: the event bus, to observe what is published during start-up (the outbox relay, ADR 008). */
+  bus?: EventBus;
 }
 
 export interface AmplineApp {
@@ -81,7 +83,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
     const { db } = database;
     const metrics = createMetrics({ defaultMetrics: true });
-    const bus = new InMemoryBus((err, event) => logger.error({ err, event: event.type }, 'event handler failed'));
+    const bus = options.bus ?? new InMemoryBus((err, event) => logger.error({ err, event: event.type }, 'event handler failed'));
     const accounts = new AccountsService({ db: moduleDb<AccountsTables>(db), clock, ids });
     const sites = new SitesService({ db: moduleDb<SitesTables>(db), ids });
     const authorization = createAuthorizationService({ db: moduleDb<AuthorizationTables>(db), clock, ids });
@@ -98,6 +100,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       clock,
       ids,
       authorizer: tokenAuthorizer,
+      onOutboxError: (err) => logger.error({ err }, 'marking transaction events published failed; they are published again at the next start'),
     });
     authorization.setActiveTransactions(transactions);
     const stations = createStationsService({
@@ -170,6 +173,9 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       bus,
       onError: (err, { stationId, transactionId }) => logger.warn({ err, stationId, transactionId }, 'GetTransactionStatus after reconnect failed'),
     }).start();
+    // ADR 008: events a previous process committed but never published; after every subscriber, before any station.
+    const relayed = await transactions.relayUnpublishedEvents();
+    if (relayed > 0) logger.info({ relayed }, 'published transaction events left unpublished by the previous process');
     ocppGateway.attach(api.server);
     try {
       // A reconnect storm opens thousands of TCP connections at once; the default backlog of 511

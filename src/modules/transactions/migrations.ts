@@ -96,4 +96,23 @@ export const transactionsMigrations: NamedMigration[] = [
       },
     },
   },
+  {
+    name: '0011_transaction_outbox',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        // ADR 008: events staged with the record that caused them, published after commit.
+        await db.schema
+          .createTable('transaction_outbox')
+          .addColumn('seq', 'bigserial', (c) => c.primaryKey())
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('payload', 'jsonb', (c) => c.notNull())
+          .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('published_at', 'timestamptz')
+          .execute();
+        await sql`create index transaction_outbox_unpublished_idx on transaction_outbox (seq) where published_at is null`.execute(db);
+      },
+    },
+  },
 ];

@@ -1,12 +1,12 @@
 import type { Clock } from '../../platform/clock.js';
-import type { EventBus } from '../../platform/bus.js';
 import type { IdSource } from '../../platform/ids.js';
 import { Batcher } from '../../platform/batcher.js';
 import { DomainError } from '../../platform/errors.js';
 import { SUPERSEDED, type TransactionsStore, type SessionRow, type NewSampleRow, type SessionEventWrite, type AppliedEvent } from './store.js';
 import type { GroupCommit } from './group-commit.js';
 import type { MeterSampleWriter } from './sample-writer.js';
-import type { TransactionsEvent } from './events.js';
+import type { TransactionOutbox } from './outbox.js';
+import { endedEvent, meterSampledEvent, startedEvent, statusCheckedEvent, updatedEvent } from './session-events.js';
 import { ENERGY_REGISTER, POWER_IMPORT, energyFromRegister, normalise } from './meter.js';
 import { attachToConnectorSessions, readingSpan } from './connector-session.js';
 import {
@@ -38,7 +38,8 @@ export interface TransactionsServiceDeps {
   samples: MeterSampleWriter;
   /** TransactionEvents, recorded and applied by group commit (one statement per batch). */
   events: GroupCommit<SessionEventWrite, AppliedEvent>;
-  bus: EventBus;
+  /** Records and the events they cause go into one database transaction (ADR 008). */
+  outbox: TransactionOutbox;
   clock: Clock;
   ids: IdSource;
   authorizer: TokenAuthorizer;
@@ -130,7 +131,9 @@ export class TransactionsService {
         { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.Begin', value: req.meterStartWh, unit: 'Wh' },
       ]),
     );
-    const fresh = await store.insertEvent({
+    // Recorded with the events it causes (ADR 008): the delivery that completes the record publishes them, a crash or not.
+    await this.deps.outbox.record(async (tx) => {
+      const fresh = await tx.insertEvent({
       tenant_id: tenantId,
       station_id: stationId,
       station_tx_id: row.station_tx_id,
@@ -143,14 +146,12 @@ export class TransactionsService {
       occurred_at: req.timestamp,
       payload: { ...req, timestamp: req.timestamp.toISOString() },
       received_at: now,
+      });
+      const stale = await tx.supersedeOpen(tenantId, stationId, req.evseId, { id: row.id, startedAt: req.timestamp }, now);
+      return { value: undefined, events: [...(fresh ? [startedEvent(tenantId, row, now)] : []), ...stale.map((s) => endedEvent(tenantId, s, now))] };
     });
     // A retry answers what the first delivery answered (a fresh check would now see the token busy).
     const answered = created ? verdict : replayedVerdict(row.auth_status, verdict);
-    // Published once, by the delivery that completed the record (a retry after a crash included).
-    if (fresh) this.publishStarted(tenantId, row);
-    for (const stale of await store.supersedeOpen(tenantId, stationId, req.evseId, { id: row.id, startedAt: req.timestamp }, now)) {
-      this.publishEnded(tenantId, stale);
-    }
     return { sessionId: row.id, transactionId, verdict: answered, created };
   }
 
@@ -169,14 +170,15 @@ export class TransactionsService {
     await this.deps.samples.write(this.sampleRows(tenantId, stationId, evseId, session?.id ?? null, readings));
     if (!session) return { verdict };
     const now = this.deps.clock.now();
-    const finished = await store.finishNumbered(stationId, req.transactionId, {
+    await this.deps.outbox.record(async (tx) => {
+      const finished = await tx.finishNumbered(stationId, req.transactionId, {
       stoppedAt: req.timestamp,
       meterStopWh: req.meterStopWh,
       reason: req.reason ?? 'Local',
       stopIdToken: req.idToken?.idToken ?? null,
       now,
-    });
-    await store.insertEvent({
+      });
+      await tx.insertEvent({
       tenant_id: tenantId,
       station_id: stationId,
       station_tx_id: session.station_tx_id,
@@ -189,9 +191,11 @@ export class TransactionsService {
       occurred_at: req.timestamp,
       payload: { ...req, timestamp: req.timestamp.toISOString() },
       received_at: now,
+      });
+      // A session closed as superseded has had its Ended; its real stop is an update.
+      if (!finished) return { value: undefined, events: [] };
+      return { value: undefined, events: [session.stop_reason === SUPERSEDED ? updatedEvent(tenantId, finished, 'stop', now) : endedEvent(tenantId, finished, now)] };
     });
-    if (finished && session.stop_reason === SUPERSEDED) this.publishUpdated(tenantId, finished);
-    else if (finished) this.publishEnded(tenantId, finished);
     return { verdict };
   }
 
@@ -203,7 +207,6 @@ export class TransactionsService {
     const { store } = this.deps;
     const now = this.deps.clock.now();
     let known = this.known.get(txKey(stationId, ev.stationTxId));
-    let created = false;
     if (!known) {
       const ensured = await store.ensureStationSession({
         id: this.deps.ids.uuid(),
@@ -219,7 +222,6 @@ export class TransactionsService {
         offline: ev.offline,
         updated_at: now,
       });
-      created = ensured.created;
       known = this.remember(stationId, ev.stationTxId, ensured.row.id, ensured.row.evse_id);
     }
     const sessionId = known.sessionId;
@@ -232,7 +234,8 @@ export class TransactionsService {
     verdictPromise?.catch(() => undefined);
     // Samples first, so the energy an Ended reports includes its own readings.
     await this.deps.samples.write(this.sampleRows(tenantId, stationId, evseId, sessionId, ev.readings));
-    const { row, previousStatus, fresh } = await this.deps.events.submit(
+    // Its events (Started, Updated, Ended) are staged in the batch's transaction (create.ts, ADR 008).
+    const { row } = await this.deps.events.submit(
       {
         patch: {
           seqNo: ev.seqNo,
@@ -266,11 +269,6 @@ export class TransactionsService {
       sessionId,
     );
     if (row.evse_id !== known.evseId) this.remember(stationId, ev.stationTxId, row.id, row.evse_id);
-    if (fresh) {
-      if (created) this.publishStarted(tenantId, row);
-      if (row.status === 'finished' && previousStatus !== 'finished') this.publishEnded(tenantId, row);
-      else if (!created && row.status !== 'finished') this.publishUpdated(tenantId, row);
-    }
     return { verdict: await verdictPromise };
   }
 
@@ -280,25 +278,9 @@ export class TransactionsService {
     let rows = this.sampleRows(tenantId, stationId, input.evseId, sessionId, input.readings);
     const span = !input.transaction && input.connectorSession && input.evseId > 0 ? readingSpan(rows) : undefined;
     if (span) rows = attachToConnectorSessions(rows, await this.deps.store.sessionsOnConnector(tenantId, stationId, input.evseId, span.from, span.to));
-    await this.deps.samples.write(rows);
-    const last = rows[rows.length - 1];
-    if (!last) return;
-    const register = rows.filter((r) => r.measurand === ENERGY_REGISTER && r.phase === '').at(-1);
-    const power = rows.filter((r) => r.measurand === POWER_IMPORT && r.phase === '').at(-1);
-    this.publish({
-      type: 'MeterSampled',
-      tenantId,
-      occurredAt: this.deps.clock.now(),
-      payload: {
-        stationId,
-        evseId: input.evseId,
-        sessionId: last.session_id ?? null,
-        samples: rows.length,
-        energyRegisterWh: register?.normalised_value ?? null,
-        powerW: power?.normalised_value ?? null,
-        at: (last.sampled_at as Date).toISOString(),
-      },
-    });
+    // MeterSampled is staged with the rows; a retried MeterValues is the same event (same id) and is not published again.
+    const sampled = meterSampledEvent(tenantId, stationId, input.evseId, rows, this.deps.clock.now());
+    await this.deps.samples.write(rows, sampled ? [sampled] : []);
   }
 
   /**
@@ -308,8 +290,11 @@ export class TransactionsService {
   async connectorStatusChanged(tenantId: string, stationId: string, evseId: number, connectorStatus: string): Promise<void> {
     const status = CONNECTOR_STATUS_16[connectorStatus];
     if (!status) return;
-    const row = await this.deps.store.followConnector(tenantId, stationId, evseId, status, this.deps.clock.now());
-    if (row) this.publishUpdated(tenantId, row);
+    const now = this.deps.clock.now();
+    await this.deps.outbox.record(async (tx) => {
+      const row = await tx.followConnector(tenantId, stationId, evseId, status, now);
+      return { value: undefined, events: row ? [updatedEvent(tenantId, row, `${status}:${this.deps.ids.uuid()}`, now)] : [] };
+    });
   }
 
   /**
@@ -331,24 +316,15 @@ export class TransactionsService {
     const done = answer.ongoingIndicator === false && !answer.messagesInQueue;
     // What the station sent before it answered is written first, so its own Ended is not overtaken.
     if (done) await this.flush();
-    let row = await this.deps.store.recordTransactionStatus(tenantId, sessionId, answer, now);
-    if (!row) return undefined;
-    let closed = false;
-    if (done && row.status !== 'finished') {
-      const finished = await this.deps.store.closeUnreported(tenantId, sessionId, now);
-      if (finished) {
-        row = finished;
-        closed = true;
-        this.publishEnded(tenantId, finished);
-      }
-    }
-    this.publish({
-      type: 'TransactionStatusChecked',
-      tenantId,
-      occurredAt: now,
-      payload: { ...ref(row), ongoingIndicator: answer.ongoingIndicator ?? null, messagesInQueue: answer.messagesInQueue, closed },
+    const row = await this.deps.outbox.record(async (tx) => {
+      const checked = await tx.recordTransactionStatus(tenantId, sessionId, answer, now);
+      if (!checked) return { value: undefined, events: [] };
+      const finished = done && checked.status !== 'finished' ? await tx.closeUnreported(tenantId, sessionId, now) : undefined;
+      const current = finished ?? checked;
+      const checkedEvent = statusCheckedEvent(tenantId, current, answer, finished !== undefined, this.deps.ids.uuid(), now);
+      return { value: current, events: finished ? [endedEvent(tenantId, finished, now), checkedEvent] : [checkedEvent] };
     });
-    return toView(row);
+    return row ? toView(row) : undefined;
   }
 
   /** For the authorization module's concurrent-transaction rule; `exceptSessionId` is the transaction asked about. */
@@ -388,6 +364,12 @@ export class TransactionsService {
   async flush(): Promise<void> {
     await this.deps.samples.flush();
     await this.deps.events.flush();
+    await this.deps.outbox.flush();
+  }
+
+  /** Start-up: publishes the events a previous process committed but never published (ADR 008). */
+  relayUnpublishedEvents(): Promise<number> {
+    return this.deps.outbox.relay();
   }
 
   private async verdict(tenantId: string, token: IdToken, context: AuthorizeContext, session: SessionRow | undefined): Promise<TokenVerdict> {
@@ -435,48 +417,6 @@ export class TransactionsService {
       };
     });
   }
-
-  private publishStarted(tenantId: string, row: SessionRow): void {
-    this.publish({
-      type: 'TransactionStarted',
-      tenantId,
-      occurredAt: this.deps.clock.now(),
-      payload: { ...ref(row), idToken: row.id_token, startedAt: row.started_at.toISOString(), remoteStartId: row.remote_start_id },
-    });
-  }
-
-  private publishUpdated(tenantId: string, row: SessionRow): void {
-    this.publish({
-      type: 'TransactionUpdated',
-      tenantId,
-      occurredAt: this.deps.clock.now(),
-      payload: { ...ref(row), status: parseStatus(row.status), idToken: row.id_token, energyWh: Number(row.energy_wh ?? 0) },
-    });
-  }
-
-  private publishEnded(tenantId: string, row: SessionRow): void {
-    this.publish({
-      type: 'TransactionEnded',
-      tenantId,
-      occurredAt: this.deps.clock.now(),
-      payload: {
-        ...ref(row),
-        idToken: row.id_token,
-        stopReason: row.stop_reason,
-        startedAt: row.started_at.toISOString(),
-        stoppedAt: (row.stopped_at ?? this.deps.clock.now()).toISOString(),
-        energyWh: Number(row.energy_wh ?? 0),
-      },
-    });
-  }
-
-  private publish(event: TransactionsEvent): void {
-    this.deps.bus.publish(event);
-  }
-}
-
-function ref(row: SessionRow) {
-  return { sessionId: row.id, stationId: row.station_id, evseId: row.evse_id, transactionId: row.station_tx_id };
 }
 
 function transactionStatusOf(row: SessionRow): TransactionStatusView | null {

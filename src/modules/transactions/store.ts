@@ -45,6 +45,8 @@ export interface SessionEventWrite {
 export interface AppliedEvent {
   row: SessionRow;
   previousStatus: string;
+  /** The session's highest seqNo before this event; null: no event of it was applied before. */
+  previousSeqNo: number | null;
   /** false: this event was recorded before (a retry). */
   fresh: boolean;
 }
@@ -160,7 +162,7 @@ export class TransactionsStore {
       ];
       return sql`(${sql.join(values)})`;
     });
-    const result = await sql<SessionRow & { previous_status: string; fresh: boolean }>`
+    const result = await sql<SessionRow & { previous_status: string; previous_seq_no: number | null; fresh: boolean }>`
       with v (session_id, seq_no, ts, ended, status, stop_reason, evse_id, connector_id, id_token, id_token_type, remote_start_id,
               reservation_id, offline, now, tenant_id, station_id, station_tx_id, event_key, event_type, trigger_reason, payload, received_at)
         as (values ${sql.join(rows)}),
@@ -170,7 +172,7 @@ export class TransactionsStore {
         on conflict (station_id, station_tx_id, event_key) do nothing
         returning session_id
       ),
-      old as (select id, status as previous_status from sessions where id in (select session_id from v) for update)
+      old as (select id, status as previous_status, last_seq_no as previous_seq_no from sessions where id in (select session_id from v) for update)
       update sessions s set
         status = case
           when v.ended then 'finished'
@@ -192,13 +194,13 @@ export class TransactionsStore {
         updated_at = v.now
       from v join old on old.id = v.session_id
       where s.id = v.session_id
-      returning s.*, old.previous_status, exists (select 1 from ev where ev.session_id = s.id) as fresh`.execute(this.db);
+      returning s.*, old.previous_status, old.previous_seq_no, exists (select 1 from ev where ev.session_id = s.id) as fresh`.execute(this.db);
     const byId = new Map(result.rows.map((r) => [r.id, r]));
     return items.map(({ event }) => {
       const updated = byId.get(event.session_id);
       if (!updated) throw new Error(`session ${event.session_id} vanished`);
-      const { previous_status: previousStatus, fresh, ...row } = updated;
-      return { row, previousStatus, fresh };
+      const { previous_status: previousStatus, previous_seq_no: previousSeqNo, fresh, ...row } = updated;
+      return { row, previousStatus, previousSeqNo, fresh };
     });
   }
 

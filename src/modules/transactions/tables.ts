@@ -77,8 +77,25 @@ export interface MeterSamplesTable {
   signed_data: string | null;
 }
 
+/**
+ * Domain events written in the same database transaction as the record that caused them, then
+ * published; a row still unpublished at start-up is published then (ADR 008).
+ */
+export interface TransactionOutboxTable {
+  /** Staging order: the relay publishes in it. */
+  seq: Generated<number>;
+  /** The event's stable id (DomainEvent.id). */
+  id: string;
+  tenant_id: string;
+  type: string;
+  payload: unknown;
+  occurred_at: Date;
+  published_at: Date | null;
+}
+
 export interface TransactionsTables {
   sessions: SessionsTable;
   session_events: SessionEventsTable;
   meter_samples: MeterSamplesTable;
+  transaction_outbox: TransactionOutboxTable;
 }
