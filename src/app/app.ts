@@ -20,6 +20,7 @@ import { RemoteControl, registerRemoteControlRoutes } from '../modules/transacti
 import type { TokenAuthorizer, TransactionsTables } from '../modules/transactions/index.js';
 import { ChargingCommandMapper } from '../ocpp/commands/charging-commands.js';
 import { ReconnectStatusCheck } from '../modules/transactions/index.js';
+import { EndedGapCheck } from '../modules/transactions/index.js';
 import { TransactionStatusRequester } from '../ocpp/commands/transaction-status.js';
 import { FrameArchive, StationsService, checkStationId, createStationsService, registerStationRoutes } from '../modules/stations/index.js';
 import { OcppGateway } from '../ocpp/gateway/gateway.js';
@@ -172,6 +173,13 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       query: new TransactionStatusRequester(ocppGateway),
       bus,
       onError: (err, { stationId, transactionId }) => logger.warn({ err, stationId, transactionId }, 'GetTransactionStatus after reconnect failed'),
+    }).start();
+    // E14 / TC_E_31: an Ended that skipped seqNos is followed by GetTransactionStatus for that transaction.
+    new EndedGapCheck({
+      transactions,
+      query: new TransactionStatusRequester(ocppGateway),
+      bus,
+      onError: (err, { stationId, transactionId }) => logger.warn({ err, stationId, transactionId }, 'GetTransactionStatus after an Ended with missing seqNos failed'),
     }).start();
     // ADR 008: events a previous process committed but never published; after every subscriber, before any station.
     const relayed = await transactions.relayUnpublishedEvents();

@@ -46,7 +46,7 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
       (items) =>
         outbox.record(async (tx) => {
           const applied = await tx.applyEvents(items);
-          return { value: applied, events: eventsOfApplied(items, applied) };
+          return { value: applied, events: await eventsOfApplied(tx, items, applied) };
         }),
       lingerMs,
       2000,

@@ -1,6 +1,6 @@
-import type { AppliedEvent, SessionEventWrite } from './store.js';
+import type { AppliedEvent, SessionEventWrite, TransactionsStore } from './store.js';
 import type { OutboxEvent } from './outbox.js';
-import { endedEvent, startedEvent, updatedEvent } from './session-events.js';
+import { awaitingMessagesEvent, endedEvent, startedEvent, updatedEvent } from './session-events.js';
 
 /**
  * The domain events a batch of applied 2.0.1 TransactionEvents causes, staged in the batch's
@@ -8,19 +8,46 @@ import { endedEvent, startedEvent, updatedEvent } from './session-events.js';
  * a session starts it, whichever event that is (gaps, out of order, or the retry of one whose
  * session row was written before a crash); an event that finishes the session ends it; any
  * other is an update, one per seqNo.
+ *
+ * E14 / TC_E_31: an Ended while earlier seqNos are missing holds the session "awaiting messages"
+ * (TransactionAwaitingMessages, so the CSMS asks GetTransactionStatus); TransactionEnded follows
+ * when the last missing one arrives, or when the station says none are queued (service).
  */
-export function eventsOfApplied(items: readonly SessionEventWrite[], applied: readonly AppliedEvent[]): OutboxEvent[] {
+export async function eventsOfApplied(store: TransactionsStore, items: readonly SessionEventWrite[], applied: readonly AppliedEvent[]): Promise<OutboxEvent[]> {
+  const endsNow = (a: AppliedEvent | undefined) => a?.fresh === true && a.row.status === 'finished' && a.previousStatus !== 'finished';
+  const toCheck = applied.filter((a) => endsNow(a) || (a.fresh && a.row.awaiting_messages)).map((a) => a.row.id);
+  const missing = await store.missingSeqNos(toCheck);
   const events: OutboxEvent[] = [];
+  const nowAwaiting: string[] = [];
+  const nowComplete: string[] = [];
+  let at = new Date(0);
   items.forEach((item, i) => {
     const result = applied[i];
     if (!result?.fresh) return;
-    const { row, previousStatus, previousSeqNo } = result;
+    const { row, previousSeqNo } = result;
     const tenantId = item.event.tenant_id;
-    const at = item.patch.now;
+    at = item.patch.now;
     const first = previousSeqNo === null;
+    const gaps = missing.get(row.id);
     if (first) events.push(startedEvent(tenantId, row, at));
-    if (row.status === 'finished' && previousStatus !== 'finished') events.push(endedEvent(tenantId, row, at));
-    else if (!first && row.status !== 'finished') events.push(updatedEvent(tenantId, row, String(item.patch.seqNo), at));
+    if (endsNow(result)) {
+      if (gaps) {
+        nowAwaiting.push(row.id);
+        events.push(awaitingMessagesEvent(tenantId, row, gaps, at));
+      } else {
+        events.push(endedEvent(tenantId, row, at));
+      }
+    } else if (row.awaiting_messages) {
+      // A late message of a session held for it: the last missing one closes the session.
+      if (!gaps) {
+        nowComplete.push(row.id);
+        events.push(endedEvent(tenantId, row, at));
+      }
+    } else if (!first && row.status !== 'finished') {
+      events.push(updatedEvent(tenantId, row, String(item.patch.seqNo), at));
+    }
   });
+  await store.setAwaitingMessages(nowAwaiting, true, at);
+  await store.setAwaitingMessages(nowComplete, false, at);
   return events;
 }

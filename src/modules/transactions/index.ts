@@ -15,5 +15,6 @@ export { RemoteControl } from './remote.js';
 export type { ChargingCommands, RemoteStartRequest, RemoteStartResult } from './remote.js';
 export { registerRemoteControlRoutes } from './remote-routes.js';
 export { ReconnectStatusCheck } from './reconnect-check.js';
+export { EndedGapCheck } from './ended-gap-check.js';
 export type { ReconnectStatusCheckDeps } from './reconnect-check.js';
 export { ENDED_UNREPORTED } from './store.js';

@@ -115,4 +115,13 @@ export const transactionsMigrations: NamedMigration[] = [
       },
     },
   },
+  {
+    name: '0012_sessions_awaiting_messages',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        // E14 / TC_E_31: an Ended that skipped seqNos holds the session until they arrive or none are queued.
+        await db.schema.alterTable('sessions').addColumn('awaiting_messages', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+      },
+    },
+  },
 ];

@@ -309,17 +309,20 @@ export class TransactionsService {
   /**
    * Records a station's GetTransactionStatus answer (E14) on the session. Not ongoing with nothing
    * queued closes a session still open here as ENDED_UNREPORTED; messages still queued keep it open
-   * for the events the station will deliver. Returns undefined for an unknown session.
+   * for the events the station will deliver. A session ended while awaiting skipped seqNos closes
+   * (TransactionEnded) once nothing is queued (TC_E_31). Returns undefined for an unknown session.
    */
   async recordTransactionStatus(tenantId: string, sessionId: string, answer: TransactionStatusAnswer): Promise<SessionView | undefined> {
     const now = this.deps.clock.now();
     const done = answer.ongoingIndicator === false && !answer.messagesInQueue;
     // What the station sent before it answered is written first, so its own Ended is not overtaken.
-    if (done) await this.flush();
+    if (!answer.messagesInQueue) await this.flush();
     const row = await this.deps.outbox.record(async (tx) => {
       const checked = await tx.recordTransactionStatus(tenantId, sessionId, answer, now);
       if (!checked) return { value: undefined, events: [] };
-      const finished = done && checked.status !== 'finished' ? await tx.closeUnreported(tenantId, sessionId, now) : undefined;
+      // Ended with seqNos missing (E14, TC_E_31): nothing queued means they will never come; the session closes as it is.
+      const released = !answer.messagesInQueue && checked.awaiting_messages ? (await tx.setAwaitingMessages([sessionId], false, now))[0] : undefined;
+      const finished = released ?? (done && checked.status !== 'finished' ? await tx.closeUnreported(tenantId, sessionId, now) : undefined);
       const current = finished ?? checked;
       const checkedEvent = statusCheckedEvent(tenantId, current, answer, finished !== undefined, this.deps.ids.uuid(), now);
       return { value: current, events: finished ? [endedEvent(tenantId, finished, now), checkedEvent] : [checkedEvent] };
@@ -480,5 +483,6 @@ export function toView(row: SessionRow): SessionView {
     remoteStartId: row.remote_start_id,
     reservationId: row.reservation_id,
     offline: row.offline,
+    awaitingMessages: row.awaiting_messages,
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SessionRow, NewSampleRow } from './store.js';
 import type { OutboxEvent } from './outbox.js';
-import type { MeterSampled, TransactionEnded, TransactionStarted, TransactionStatusChecked, TransactionUpdated } from './events.js';
+import type { MeterSampled, TransactionAwaitingMessages, TransactionEnded, TransactionStarted, TransactionStatusChecked, TransactionUpdated } from './events.js';
 import { ENERGY_REGISTER, POWER_IMPORT } from './meter.js';
 import { SESSION_STATUSES, type SessionStatus, type TransactionStatusAnswer } from './types.js';
 
@@ -54,6 +54,16 @@ export function endedEvent(tenantId: string, row: SessionRow, at: Date): OutboxE
       stoppedAt: (row.stopped_at ?? at).toISOString(),
       energyWh: Number(row.energy_wh ?? 0),
     },
+  };
+}
+
+export function awaitingMessagesEvent(tenantId: string, row: SessionRow, missingSeqNos: number[], at: Date): OutboxEvent & TransactionAwaitingMessages {
+  return {
+    id: `TransactionAwaitingMessages:${row.id}`,
+    type: 'TransactionAwaitingMessages',
+    tenantId,
+    occurredAt: at,
+    payload: { ...ref(row), missingSeqNos },
   };
 }
 

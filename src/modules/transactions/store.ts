@@ -389,8 +389,48 @@ export class TransactionsStore {
       .where('tenant_id', '=', tenantId)
       .where('station_id', 'in', stationIds)
       .where('ocpp16_transaction_id', 'is', null)
-      .where('status', '<>', 'finished')
+      // Ended but awaiting skipped seqNos (E14) is asked about too.
+      .where((eb) => eb.or([eb('status', '<>', 'finished'), eb('awaiting_messages', '=', true)]))
       .orderBy('started_at', 'desc')
+      .execute();
+  }
+
+  /**
+   * The seqNos missing below the highest one recorded (seqNo starts at 0 per transaction,
+   * TC_E_53), per session; sessions with none missing are left out. At most 100 listed each.
+   */
+  async missingSeqNos(sessionIds: readonly string[]): Promise<Map<string, number[]>> {
+    const missing = new Map<string, number[]>();
+    if (sessionIds.length === 0) return missing;
+    const rows = await this.db
+      .selectFrom('session_events')
+      .select((eb) => ['session_id', eb.fn.max<number>('seq_no').as('highest'), sql<number>`count(distinct seq_no)::integer`.as('distinct_seq_nos')])
+      .where('session_id', 'in', sessionIds)
+      .where('seq_no', 'is not', null)
+      .groupBy('session_id')
+      .execute();
+    const gapped = rows.filter((r) => r.distinct_seq_nos < Number(r.highest) + 1).map((r) => r.session_id);
+    if (gapped.length === 0) return missing;
+    const present = await this.db.selectFrom('session_events').select(['session_id', 'seq_no']).where('session_id', 'in', gapped).execute();
+    for (const id of gapped) {
+      const seen = new Set(present.filter((p) => p.session_id === id).map((p) => p.seq_no));
+      const highest = Number(rows.find((r) => r.session_id === id)?.highest ?? 0);
+      const list: number[] = [];
+      for (let n = 0; n < highest && list.length < 100; n++) if (!seen.has(n)) list.push(n);
+      missing.set(id, list);
+    }
+    return missing;
+  }
+
+  /** Sets or clears "awaiting missing messages" (E14); returns the sessions it changed. */
+  setAwaitingMessages(sessionIds: readonly string[], awaiting: boolean, now: Date): Promise<SessionRow[]> {
+    if (sessionIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .updateTable('sessions')
+      .set({ awaiting_messages: awaiting, updated_at: now })
+      .where('id', 'in', sessionIds)
+      .where('awaiting_messages', '=', !awaiting)
+      .returningAll()
       .execute();
   }
 

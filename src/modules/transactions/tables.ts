@@ -33,6 +33,8 @@ export interface SessionsTable {
   tx_status_checked_at: Date | null;
   tx_status_ongoing: boolean | null;
   tx_status_messages_in_queue: boolean | null;
+  /** E14: ended with seqNos missing; TransactionEnded waits for them, or for the station to say none are queued. */
+  awaiting_messages: Generated<boolean>;
   offline: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Date;

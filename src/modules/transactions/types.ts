@@ -156,6 +156,8 @@ export interface SessionView {
   remoteStartId: number | null;
   reservationId: number | null;
   offline: boolean;
+  /** E14: ended, but seqNos before its Ended are missing; its TransactionEnded waits for them (TC_E_31). */
+  awaitingMessages: boolean;
 }
 
 export interface EnergyPoint {
