@@ -2,12 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAmpline, type AmplineApp } from '../src/app/app.js';
-import type { ServeConfig } from '../src/config/config.js';
+import type { AmplineApp } from '../src/app/app.js';
 import { InMemoryBus, type DomainEvent, type EventBus, type EventHandler } from '../src/platform/bus.js';
-import { silentLogger } from '../src/platform/logger.js';
 import { createFreshDatabase } from './support/fresh-database.js';
-import { ADMIN_TOKEN } from './support/test-server.js';
+import { adminApi, startServerOn } from './support/persistent-server.js';
 import { RawStation, BOOT_16, BOOT_201 } from './support/raw-station.js';
 
 /**
@@ -71,35 +69,9 @@ describe('ADR 008 transactional outbox: a crash between record and publish loses
   const start = async (): Promise<{ app: AmplineApp; bus: CrashingBus }> => {
     const bus = new CrashingBus();
     buses.push(bus);
-    const config: ServeConfig = {
-      host: '127.0.0.1',
-      port: 0,
-      dataDir: join(dir, 'data'),
-      databaseUrl,
-      redisUrl: undefined,
-      autoRegister: false,
-      demo: false,
-      bootstrapToken: ADMIN_TOKEN,
-      heartbeatIntervalS: 300,
-      bootRetryIntervalS: 30,
-      pingIntervalS: 0,
-      callTimeoutS: 5,
-      frameLogSize: 20,
-      persistFrames: false,
-      compression: true,
-      logLevel: 'silent',
-    };
-    const app = await startAmpline(config, { logger: silentLogger, passwordCost: { N: 1024, r: 8, p: 1 }, announce: () => undefined, bus });
-    return { app, bus };
+    return { app: await startServerOn({ dataDir: join(dir, 'data'), databaseUrl }, { bus }), bus };
   };
-  const api = async (app: AmplineApp, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${app.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const api = adminApi;
   /** A station that answers GetTransactionStatus (asked after a 2.x reconnect) as one with messages queued. */
   const connect = async (app: AmplineApp, id: string, protocol: string): Promise<RawStation> => {
     const station = await RawStation.connect({ baseUrl: app.ocppUrl, id, password: PASSWORD, protocols: [protocol] });

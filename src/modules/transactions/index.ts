@@ -6,6 +6,7 @@ export { createTransactionsService } from './create.js';
 export type { CreateTransactionsOptions } from './create.js';
 export { transactionsMigrations } from './migrations.js';
 export { registerTransactionRoutes } from './routes.js';
+export { sessionsCsv, SESSION_CSV_COLUMNS } from './sessions-csv.js';
 export { energyFromRegister, normalise, ENERGY_REGISTER, POWER_IMPORT } from './meter.js';
 export { SESSION_STATUSES } from './types.js';
 export type { TransactionsTables } from './tables.js';
