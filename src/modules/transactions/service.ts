@@ -57,6 +57,9 @@ const CONNECTOR_STATUS_16: Record<string, SessionStatus> = {
   Charging: 'charging',
   SuspendedEV: 'suspended_ev',
   SuspendedEVSE: 'suspended_evse',
+  // Stopped at the connector, cable or vehicle still there (§4.9 Finishing), its StopTransaction
+  // not here yet (in flight, or queued offline): plugged, not charging.
+  Finishing: 'idle',
 };
 
 const SESSION_CACHE_MAX = 50_000;
