@@ -67,7 +67,8 @@ describe('ampline session against the database directly (--data / DATABASE_URL)'
     } finally {
       await app.close();
     }
-  });
+    // A fresh PGlite directory runs initdb, slow while other suites load both cores.
+  }, 180_000);
   afterAll(async () => {
     await dropDatabase?.();
     rmSync(dir, { recursive: true, force: true });

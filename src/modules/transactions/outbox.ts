@@ -5,6 +5,9 @@ import { TransactionsStore } from './store.js';
 import type { TransactionsTables } from './tables.js';
 import type { TransactionsEvent } from './events.js';
 
+/** How long published rows are kept; pruned at start-up. */
+const PUBLISHED_RETENTION_MS = 24 * 3600_000;
+
 /** A transactions event with its stable id: what the outbox stores and publishes. */
 export type OutboxEvent = TransactionsEvent & { id: string };
 
@@ -54,9 +57,15 @@ export class TransactionOutbox {
 
   /**
    * Start-up: publishes, in staging order, every event a previous process committed but did not
-   * mark published (it died first). Returns how many. Call it after every subscriber is in place.
+   * mark published (it died first), after pruning rows published more than a day ago. Returns
+   * how many it published. Call it after every subscriber is in place.
    */
   async relay(batch = 500): Promise<number> {
+    // Rows published a day ago serve no one (a consumer dedupes what it saw recently); keep the table small.
+    await this.deps.db
+      .deleteFrom('transaction_outbox')
+      .where('published_at', '<', new Date(Date.now() - PUBLISHED_RETENTION_MS))
+      .execute();
     let relayed = 0;
     let after = 0;
     for (;;) {
