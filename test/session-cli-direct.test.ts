@@ -30,7 +30,7 @@ describe('ampline session against the database directly (--data / DATABASE_URL)'
     if (target.databaseUrl) env['DATABASE_URL'] = target.databaseUrl;
     const dataArgs = target.databaseUrl ? [] : ['--data', target.dataDir];
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/ampline.js', ...args, ...dataArgs], { timeout: 60_000, env });
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/ampline.js', ...args, ...dataArgs], { timeout: 90_000, env });
       return { code: 0, stdout, stderr };
     } catch (err) {
       const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -93,7 +93,8 @@ describe('ampline session against the database directly (--data / DATABASE_URL)'
     expect(exported.code).toBe(0);
     expect(exported.stdout).toBe(apiCsv);
     expect(exported.stdout.trim().split('\r\n')).toHaveLength(2);
-  });
+    // Three CLI processes, each opening PGlite: slow while other suites load both cores.
+  }, 180_000);
 
   it('an unknown session id fails with one line naming it', async () => {
     const missing = await ampline(['session', 'show', 'no-such-session']);
