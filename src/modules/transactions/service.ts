@@ -8,6 +8,7 @@ import type { GroupCommit } from './group-commit.js';
 import type { MeterSampleWriter } from './sample-writer.js';
 import type { TransactionsEvent } from './events.js';
 import { ENERGY_REGISTER, POWER_IMPORT, energyFromRegister, normalise } from './meter.js';
+import { OpenConnectorSessions } from './open-connectors.js';
 import {
   SESSION_STATUSES,
   type AuthorizeContext,
@@ -78,6 +79,9 @@ export class TransactionsService {
   /** Recently seen transactions: a MeterValues or the next TransactionEvent costs no lookup. */
   private readonly known = new Map<string, KnownTransaction>();
 
+  /** Status of the 1.6 session open on each connector, as this process wrote it. */
+  private readonly connectors = new OpenConnectorSessions();
+
   /** Open 2.x sessions per (tenant, station), looked up for many stations in one query. */
   private readonly openLoader: Batcher<string, SessionRow[]>;
 
@@ -129,68 +133,77 @@ export class TransactionsService {
         { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.Begin', value: req.meterStartWh, unit: 'Wh' },
       ]),
     );
-    const fresh = await store.insertEvent({
-      tenant_id: tenantId,
-      station_id: stationId,
-      station_tx_id: row.station_tx_id,
-      event_key: 'start',
-      seq_no: null,
-      session_id: row.id,
-      event_type: 'Started',
-      trigger_reason: null,
-      offline: row.offline,
-      occurred_at: req.timestamp,
-      payload: { ...req, timestamp: req.timestamp.toISOString() },
-      received_at: now,
-    });
+    // The Started record and the superseding of older open sessions on the connector: one statement.
+    const { fresh, superseded } = await store.recordStart(
+      {
+        tenant_id: tenantId,
+        station_id: stationId,
+        station_tx_id: row.station_tx_id,
+        event_key: 'start',
+        seq_no: null,
+        session_id: row.id,
+        event_type: 'Started',
+        trigger_reason: null,
+        offline: row.offline,
+        occurred_at: req.timestamp,
+        payload: { ...req, timestamp: req.timestamp.toISOString() },
+        received_at: now,
+      },
+      { tenantId, stationId, evseId: req.evseId, newer: { id: row.id, startedAt: req.timestamp }, now },
+    );
+    // A live first start is the newest session on its connector (older ones were just superseded).
+    if (created && !row.offline && row.status !== 'finished') this.connectors.opened(tenantId, stationId, req.evseId, row.id, row.status);
     // A retry answers what the first delivery answered (a fresh check would now see the token busy).
     const answered = created ? verdict : replayedVerdict(row.auth_status, verdict);
     // Published once, by the delivery that completed the record (a retry after a crash included).
     if (fresh) this.publishStarted(tenantId, row);
-    for (const stale of await store.supersedeOpen(tenantId, stationId, req.evseId, { id: row.id, startedAt: req.timestamp }, now)) {
-      this.publishEnded(tenantId, stale);
-    }
+    for (const stale of superseded) this.publishEnded(tenantId, stale);
     return { sessionId: row.id, transactionId, verdict: answered, created };
   }
 
   /** A stop of a CSMS-numbered transaction (1.6); unknown or already stopped is answered all the same. */
   async stopTransaction(tenantId: string, stationId: string, req: StopRequest): Promise<{ verdict: TokenVerdict | undefined }> {
     const { store } = this.deps;
-    const session = await store.byNumber(stationId, req.transactionId);
-    const verdict = req.idToken
-      ? await this.verdict(tenantId, req.idToken, { stationId, evseId: session?.evse_id ?? undefined, purpose: 'stop', transactionId: session?.id }, session)
+    // The session its start remembered costs no look-up; otherwise (a restart since) it is read.
+    const stationTxId = String(req.transactionId);
+    const known = this.known.get(txKey(stationId, stationTxId));
+    const session = known ? undefined : await store.byNumber(stationId, req.transactionId);
+    const sessionId = known?.sessionId ?? session?.id;
+    const sessionEvse = known ? known.evseId : session?.evse_id;
+    const verdictPromise = req.idToken
+      ? this.verdict(tenantId, req.idToken, { stationId, evseId: sessionEvse ?? undefined, purpose: 'stop', transactionId: sessionId }, session)
       : undefined;
-    const evseId = session?.evse_id ?? 0;
+    verdictPromise?.catch(() => undefined);
+    const evseId = sessionEvse ?? 0;
     const readings: MeterReading[] = [
       ...req.readings,
       { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.End', value: req.meterStopWh, unit: 'Wh' },
     ];
-    await this.deps.samples.write(this.sampleRows(tenantId, stationId, evseId, session?.id ?? null, readings));
-    if (!session) return { verdict };
+    await this.deps.samples.write(this.sampleRows(tenantId, stationId, evseId, sessionId ?? null, readings));
+    const verdict = await verdictPromise;
+    if (!sessionId) return { verdict };
     const now = this.deps.clock.now();
-    const finished = await store.finishNumbered(stationId, req.transactionId, {
-      stoppedAt: req.timestamp,
-      meterStopWh: req.meterStopWh,
-      reason: req.reason ?? 'Local',
-      stopIdToken: req.idToken?.idToken ?? null,
-      now,
-    });
-    await store.insertEvent({
-      tenant_id: tenantId,
-      station_id: stationId,
-      station_tx_id: session.station_tx_id,
-      event_key: 'stop',
-      seq_no: null,
-      session_id: session.id,
-      event_type: 'Ended',
-      trigger_reason: null,
-      offline: false,
-      occurred_at: req.timestamp,
-      payload: { ...req, timestamp: req.timestamp.toISOString() },
-      received_at: now,
-    });
-    if (finished && session.stop_reason === SUPERSEDED) this.publishUpdated(tenantId, finished);
-    else if (finished) this.publishEnded(tenantId, finished);
+    // Finished and the Ended record: one statement.
+    const stopped = await store.recordStop(
+      {
+        tenant_id: tenantId,
+        station_id: stationId,
+        station_tx_id: stationTxId,
+        event_key: 'stop',
+        seq_no: null,
+        session_id: sessionId,
+        event_type: 'Ended',
+        trigger_reason: null,
+        offline: false,
+        occurred_at: req.timestamp,
+        payload: { ...req, timestamp: req.timestamp.toISOString() },
+        received_at: now,
+      },
+      { stationId, transactionId: req.transactionId, stoppedAt: req.timestamp, meterStopWh: req.meterStopWh, reason: req.reason ?? 'Local', stopIdToken: req.idToken?.idToken ?? null, now },
+    );
+    this.connectors.closed(tenantId, stationId, evseId, sessionId);
+    if (stopped && stopped.previousStopReason === SUPERSEDED) this.publishUpdated(tenantId, stopped.finished);
+    else if (stopped) this.publishEnded(tenantId, stopped.finished);
     return { verdict };
   }
 
@@ -305,7 +318,10 @@ export class TransactionsService {
   async connectorStatusChanged(tenantId: string, stationId: string, evseId: number, connectorStatus: string): Promise<void> {
     const status = CONNECTOR_STATUS_16[connectorStatus];
     if (!status) return;
+    // Nothing to write when the session open on the connector is known to be in that status already.
+    if (this.connectors.hasStatus(tenantId, stationId, evseId, status)) return;
     const row = await this.deps.store.followConnector(tenantId, stationId, evseId, status, this.deps.clock.now());
+    if (row) this.connectors.opened(tenantId, stationId, evseId, row.id, row.status);
     if (row) this.publishUpdated(tenantId, row);
   }
 
