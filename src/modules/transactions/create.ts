@@ -6,6 +6,7 @@ import { MeterSampleWriter } from './sample-writer.js';
 import { GroupCommit } from './group-commit.js';
 import { TransactionsService } from './service.js';
 import { TransactionsStore } from './store.js';
+import { writeStarts, writeStops } from './numbered-writes.js';
 import type { TransactionsTables } from './tables.js';
 import type { TokenAuthorizer } from './types.js';
 import type { ConnectorStatusChanged } from '../stations/index.js';
@@ -28,6 +29,9 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
     samples: new MeterSampleWriter((rows) => store.insertSamples(rows), lingerMs),
     // 22 parameters an event: 2,000 a statement stays under PostgreSQL's 65,535.
     events: new GroupCommit((items) => store.applyEvents(items), lingerMs, 2000),
+    // 10 and 13 parameters a message: 2,000 a statement stays under PostgreSQL's 65,535 too.
+    starts: new GroupCommit((items) => writeStarts(options.db, items), lingerMs, 2000),
+    stops: new GroupCommit((items) => writeStops(options.db, items), lingerMs, 2000),
     bus: options.bus,
     clock: options.clock,
     ids: options.ids,

@@ -9,6 +9,7 @@ import type { MeterSampleWriter } from './sample-writer.js';
 import type { TransactionsEvent } from './events.js';
 import { ENERGY_REGISTER, POWER_IMPORT, energyFromRegister, normalise } from './meter.js';
 import { OpenConnectorSessions } from './open-connectors.js';
+import type { StartWrite, StartWritten, StopWrite, StopWritten } from './numbered-writes.js';
 import {
   SESSION_STATUSES,
   type AuthorizeContext,
@@ -38,6 +39,10 @@ export interface TransactionsServiceDeps {
   samples: MeterSampleWriter;
   /** TransactionEvents, recorded and applied by group commit (one statement per batch). */
   events: GroupCommit<SessionEventWrite, AppliedEvent>;
+  /** 1.6 StartTransaction's Started record and superseding (numbered-writes.ts), group-committed. */
+  starts: GroupCommit<StartWrite, StartWritten>;
+  /** 1.6 StopTransaction's finish and Ended record, group-committed. */
+  stops: GroupCommit<StopWrite, StopWritten>;
   bus: EventBus;
   clock: Clock;
   ids: IdSource;
@@ -133,23 +138,28 @@ export class TransactionsService {
         { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.Begin', value: req.meterStartWh, unit: 'Wh' },
       ]),
     );
-    // The Started record and the superseding of older open sessions on the connector: one statement.
-    const { fresh, superseded } = await store.recordStart(
+    // The Started record and the superseding of older open sessions on the connector, group-committed.
+    const { fresh, superseded } = await this.deps.starts.submit(
       {
-        tenant_id: tenantId,
-        station_id: stationId,
-        station_tx_id: row.station_tx_id,
-        event_key: 'start',
-        seq_no: null,
-        session_id: row.id,
-        event_type: 'Started',
-        trigger_reason: null,
-        offline: row.offline,
-        occurred_at: req.timestamp,
-        payload: { ...req, timestamp: req.timestamp.toISOString() },
-        received_at: now,
+        event: {
+          tenant_id: tenantId,
+          station_id: stationId,
+          station_tx_id: row.station_tx_id,
+          event_key: 'start',
+          seq_no: null,
+          session_id: row.id,
+          event_type: 'Started',
+          trigger_reason: null,
+          offline: row.offline,
+          occurred_at: req.timestamp,
+          payload: { ...req, timestamp: req.timestamp.toISOString() },
+          received_at: now,
+        },
+        evseId: req.evseId,
+        now,
       },
-      { tenantId, stationId, evseId: req.evseId, newer: { id: row.id, startedAt: req.timestamp }, now },
+      // Two starts on one connector never share a statement: the later one supersedes the earlier.
+      `${stationId}\u0000${req.evseId}`,
     );
     // A live first start is the newest session on its connector (older ones were just superseded).
     if (created && !row.offline && row.status !== 'finished') this.connectors.opened(tenantId, stationId, req.evseId, row.id, row.status);
@@ -183,27 +193,30 @@ export class TransactionsService {
     const verdict = await verdictPromise;
     if (!sessionId) return { verdict };
     const now = this.deps.clock.now();
-    // Finished and the Ended record: one statement.
-    const stopped = await store.recordStop(
+    // Finished and the Ended record, group-committed.
+    const stopped = await this.deps.stops.submit(
       {
-        tenant_id: tenantId,
-        station_id: stationId,
-        station_tx_id: stationTxId,
-        event_key: 'stop',
-        seq_no: null,
-        session_id: sessionId,
-        event_type: 'Ended',
-        trigger_reason: null,
-        offline: false,
-        occurred_at: req.timestamp,
-        payload: { ...req, timestamp: req.timestamp.toISOString() },
-        received_at: now,
+        event: {
+          tenant_id: tenantId,
+          station_id: stationId,
+          station_tx_id: stationTxId,
+          event_key: 'stop',
+          seq_no: null,
+          session_id: sessionId,
+          event_type: 'Ended',
+          trigger_reason: null,
+          offline: false,
+          occurred_at: req.timestamp,
+          payload: { ...req, timestamp: req.timestamp.toISOString() },
+          received_at: now,
+        },
+        stop: { stoppedAt: req.timestamp, meterStopWh: req.meterStopWh, reason: req.reason ?? 'Local', stopIdToken: req.idToken?.idToken ?? null, now },
       },
-      { stationId, transactionId: req.transactionId, stoppedAt: req.timestamp, meterStopWh: req.meterStopWh, reason: req.reason ?? 'Local', stopIdToken: req.idToken?.idToken ?? null, now },
+      sessionId,
     );
     this.connectors.closed(tenantId, stationId, evseId, sessionId);
-    if (stopped && stopped.previousStopReason === SUPERSEDED) this.publishUpdated(tenantId, stopped.finished);
-    else if (stopped) this.publishEnded(tenantId, stopped.finished);
+    if (stopped.finished && stopped.previousStopReason === SUPERSEDED) this.publishUpdated(tenantId, stopped.finished);
+    else if (stopped.finished) this.publishEnded(tenantId, stopped.finished);
     return { verdict };
   }
 
@@ -401,6 +414,8 @@ export class TransactionsService {
   async flush(): Promise<void> {
     await this.deps.samples.flush();
     await this.deps.events.flush();
+    await this.deps.starts.flush();
+    await this.deps.stops.flush();
   }
 
   private async verdict(tenantId: string, token: IdToken, context: AuthorizeContext, session: SessionRow | undefined): Promise<TokenVerdict> {

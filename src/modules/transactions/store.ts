@@ -125,64 +125,6 @@ export class TransactionsStore {
   }
 
   /**
-   * A 1.6 start's record and its consequence in one statement (one round trip): the Started event
-   * (`fresh` false when a retry finds it recorded) and, like `supersedeOpen`, the older sessions
-   * still open on the connector closed as superseded.
-   */
-  async recordStart(
-    event: NewEventRow,
-    connector: { tenantId: string; stationId: string; evseId: number; newer: { id: string; startedAt: Date }; now: Date },
-  ): Promise<{ fresh: boolean; superseded: SessionRow[] }> {
-    const c = connector;
-    const result = await sql<SessionRow & { fresh: boolean }>`
-      with ev as (
-        insert into session_events (tenant_id, station_id, station_tx_id, event_key, seq_no, session_id, event_type, trigger_reason, offline, occurred_at, payload, received_at)
-        values (${event.tenant_id}, ${event.station_id}, ${event.station_tx_id}, ${event.event_key}, ${event.seq_no ?? null}, ${event.session_id},
-          ${event.event_type}, ${event.trigger_reason ?? null}, ${event.offline}, ${event.occurred_at}, ${JSON.stringify(event.payload)}::jsonb, ${event.received_at})
-        on conflict (station_id, station_tx_id, event_key) do nothing
-        returning 1
-      ),
-      sup as (
-        update sessions set status = 'finished', stop_reason = ${SUPERSEDED}, stopped_at = ${c.newer.startedAt}, updated_at = ${c.now}
-        where tenant_id = ${c.tenantId} and station_id = ${c.stationId} and evse_id = ${c.evseId} and ocpp16_transaction_id is not null
-          and status <> 'finished' and started_at < ${c.newer.startedAt} and id <> ${c.newer.id}
-        returning *
-      )
-      select sup.*, exists (select 1 from ev) as fresh from (select 1) one left join sup on true`.execute(this.db);
-    const fresh = result.rows[0]?.fresh ?? false;
-    const superseded = result.rows.filter((r) => r.id !== null).map(({ fresh: _fresh, ...row }) => row);
-    return { fresh, superseded };
-  }
-
-  /**
-   * A 1.6 stop in one statement: `finishNumbered` and the Ended event's record. Returns the
-   * finished row (undefined when the session was already stopped: a retry) and the stop reason
-   * it had before, so a superseded session's real stop can be told apart.
-   */
-  async recordStop(
-    event: NewEventRow,
-    stop: { stationId: string; transactionId: number; stoppedAt: Date; meterStopWh: number; reason: string; stopIdToken: string | null; now: Date },
-  ): Promise<{ finished: SessionRow; previousStopReason: string | null } | undefined> {
-    const result = await sql<SessionRow & { previous_stop_reason: string | null }>`
-      with ev as (
-        insert into session_events (tenant_id, station_id, station_tx_id, event_key, seq_no, session_id, event_type, trigger_reason, offline, occurred_at, payload, received_at)
-        values (${event.tenant_id}, ${event.station_id}, ${event.station_tx_id}, ${event.event_key}, ${event.seq_no ?? null}, ${event.session_id},
-          ${event.event_type}, ${event.trigger_reason ?? null}, ${event.offline}, ${event.occurred_at}, ${JSON.stringify(event.payload)}::jsonb, ${event.received_at})
-        on conflict (station_id, station_tx_id, event_key) do nothing
-      ),
-      old as (select id, stop_reason from sessions where station_id = ${stop.stationId} and ocpp16_transaction_id = ${stop.transactionId})
-      update sessions s set status = 'finished', stopped_at = ${stop.stoppedAt}, meter_stop_wh = ${stop.meterStopWh}, stop_reason = ${stop.reason},
-        stop_id_token = ${stop.stopIdToken}, updated_at = ${stop.now}
-      from old
-      where s.id = old.id and (s.status <> 'finished' or s.stop_reason = ${SUPERSEDED})
-      returning s.*, old.stop_reason as previous_stop_reason`.execute(this.db);
-    const first = result.rows[0];
-    if (!first) return undefined;
-    const { previous_stop_reason: previousStopReason, ...finished } = first;
-    return { finished, previousStopReason };
-  }
-
-  /**
    * Records TransactionEvents and applies each to its session, all in one atomic statement (at
    * most one event per session: the caller's group commit keys batches by session). `fresh` is
    * false for a retry. Ended is final whatever order events arrive in; otherwise only an event at
