@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { MeterSamplesTable, SessionEventsTable, SessionsTable, TransactionsTables } from './tables.js';
 import { ENERGY_REGISTER, POWER_IMPORT } from './meter.js';
+import { recomputeSessionEnergy, updateSessionEnergy } from './session-energy.js';
 import type { SessionStatus } from './types.js';
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -284,48 +285,31 @@ export class TransactionsStore {
     return row !== undefined;
   }
 
-  /** Writes samples (a retried reading is ignored) and refreshes the energy of the sessions they touch. */
+  /** Writes samples (a retried reading is ignored) and, in the same transaction, the energy of the sessions they touch. */
   async insertSamples(batch: NewSampleRow[]): Promise<void> {
     const rows = uniqueReadings(batch);
-    for (let i = 0; i < rows.length; i += SAMPLES_PER_STATEMENT) {
-      await this.db
-        .insertInto('meter_samples')
-        .values(rows.slice(i, i + SAMPLES_PER_STATEMENT))
-        .onConflict((oc) =>
-          oc
-            .columns(['station_id', 'evse_id', 'sampled_at', 'measurand', 'phase', 'location'])
-            // A reading first seen without a transaction (MeterValues) joins the session a later message names.
-            .doUpdateSet((eb) => ({ session_id: eb.ref('excluded.session_id') }))
-            .where('meter_samples.session_id', 'is', null)
-            .where('excluded.session_id', 'is not', null),
-        )
-        .execute();
-    }
-    const sessions = [...new Set(rows.filter((r) => r.session_id && r.measurand === ENERGY_REGISTER).map((r) => r.session_id as string))];
-    if (sessions.length > 0) await this.refreshEnergy(sessions);
+    await this.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < rows.length; i += SAMPLES_PER_STATEMENT) {
+        await trx
+          .insertInto('meter_samples')
+          .values(rows.slice(i, i + SAMPLES_PER_STATEMENT))
+          .onConflict((oc) =>
+            oc
+              .columns(['station_id', 'evse_id', 'sampled_at', 'measurand', 'phase', 'location'])
+              // A reading first seen without a transaction (MeterValues) joins the session a later message names.
+              .doUpdateSet((eb) => ({ session_id: eb.ref('excluded.session_id') }))
+              .where('meter_samples.session_id', 'is', null)
+              .where('excluded.session_id', 'is not', null),
+          )
+          .execute();
+      }
+      await updateSessionEnergy(trx, rows);
+    });
   }
 
-  /**
-   * Session energy = sum of register increases in time order (one reading per instant; a drop is
-   * a reset and starts a new baseline). Same rule as `energyFromRegister`, done in one statement.
-   */
+  /** Session energy from all its samples (session-energy.ts). */
   async refreshEnergy(sessionIds: readonly string[]): Promise<void> {
-    await sql`
-      update sessions s set energy_wh = e.energy_wh
-      from (
-        select session_id, round(coalesce(sum(greatest(delta, 0)), 0))::bigint as energy_wh
-        from (
-          select session_id, wh - lag(wh) over (partition by session_id order by sampled_at) as delta
-          from (
-            select session_id, sampled_at, max(normalised_value) as wh
-            from meter_samples
-            where session_id in (${sql.join(sessionIds)}) and measurand = ${ENERGY_REGISTER} and phase = '' and normalised_value is not null
-            group by session_id, sampled_at
-          ) r
-        ) d
-        group by session_id
-      ) e
-      where s.id = e.session_id`.execute(this.db);
+    await recomputeSessionEnergy(this.db, sessionIds);
   }
 
   timeline(tenantId: string, sessionId: string) {
