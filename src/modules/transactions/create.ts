@@ -7,7 +7,7 @@ import { GroupCommit } from './group-commit.js';
 import { TransactionsService } from './service.js';
 import { TransactionsStore } from './store.js';
 import { TransactionOutbox } from './outbox.js';
-import { eventsOfApplied } from './event-intake.js';
+import { eventsOfApplied, eventsOfStarts, eventsOfStops } from './event-intake.js';
 import type { TransactionsTables } from './tables.js';
 import type { TokenAuthorizer } from './types.js';
 import type { ConnectorStatusChanged } from '../stations/index.js';
@@ -30,15 +30,13 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
   const outbox = new TransactionOutbox({ db: options.db, bus: options.bus, onMarkError: options.onOutboxError ?? (() => undefined) });
   const service = new TransactionsService({
     store,
-    // Rows with events (MeterSampled) are written in one transaction with them (ADR 008); plain rows need none.
+    // One transaction a batch: the rows, the running energy of their sessions, and their MeterSampled events (ADR 008, 010).
     samples: new MeterSampleWriter(
       (rows, events) =>
-        events.length === 0
-          ? store.insertSamples(rows)
-          : outbox.record(async (tx) => {
-              await tx.insertSamples(rows);
-              return { value: undefined, events };
-            }),
+        outbox.record(async (tx) => {
+          await tx.insertSamples(rows);
+          return { value: undefined, events };
+        }),
       lingerMs,
     ),
     // 22 parameters an event: 2,000 a statement stays under PostgreSQL's 65,535.
@@ -47,6 +45,26 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
         outbox.record(async (tx) => {
           const applied = await tx.applyEvents(items);
           return { value: applied, events: await eventsOfApplied(tx, items, applied) };
+        }),
+      lingerMs,
+      2000,
+    ),
+    // 10 and 13 parameters a message: 2,000 a statement stays under PostgreSQL's 65,535 too. The batch's
+    // Started/Ended events are staged in the same transaction as its one statement (ADR 008, 010).
+    starts: new GroupCommit(
+      (items) =>
+        outbox.record(async (tx) => {
+          const written = await tx.writeStarts(items);
+          return { value: written, events: eventsOfStarts(items, written) };
+        }),
+      lingerMs,
+      2000,
+    ),
+    stops: new GroupCommit(
+      (items) =>
+        outbox.record(async (tx) => {
+          const written = await tx.writeStops(items);
+          return { value: written, events: eventsOfStops(items, written) };
         }),
       lingerMs,
       2000,

@@ -1,4 +1,5 @@
-import type { AppliedEvent, SessionEventWrite, TransactionsStore } from './store.js';
+import { SUPERSEDED, type AppliedEvent, type SessionEventWrite, type TransactionsStore } from './store.js';
+import type { StartWrite, StartWritten, StopWrite, StopWritten } from './numbered-writes.js';
 import type { OutboxEvent } from './outbox.js';
 import { awaitingMessagesEvent, endedEvent, startedEvent, updatedEvent } from './session-events.js';
 
@@ -50,4 +51,32 @@ export async function eventsOfApplied(store: TransactionsStore, items: readonly 
   await store.setAwaitingMessages(nowAwaiting, true, at);
   await store.setAwaitingMessages(nowComplete, false, at);
   return events;
+}
+
+/**
+ * The events a batch of 1.6 starts causes, staged in the batch's transaction (ADR 008, 010): a
+ * fresh start (not a retry) starts its session; an older session it superseded on the connector
+ * (its StopTransaction was lost) ends.
+ */
+export function eventsOfStarts(items: readonly StartWrite[], written: readonly StartWritten[]): OutboxEvent[] {
+  return items.flatMap((item, i) => {
+    const result = written[i];
+    if (!result) return [];
+    const tenantId = item.event.tenant_id;
+    return [...(result.fresh ? [startedEvent(tenantId, item.session, item.now)] : []), ...result.superseded.map((s) => endedEvent(tenantId, s, item.now))];
+  });
+}
+
+/**
+ * The events a batch of 1.6 stops causes: the session ends, except one closed before as
+ * superseded, which has had its TransactionEnded: its real stop is an update. A retry causes none.
+ */
+export function eventsOfStops(items: readonly StopWrite[], written: readonly StopWritten[]): OutboxEvent[] {
+  return items.flatMap((item, i) => {
+    const finished = written[i]?.finished;
+    if (!finished) return [];
+    const tenantId = item.event.tenant_id;
+    const now = item.stop.now;
+    return [written[i]?.previousStopReason === SUPERSEDED ? updatedEvent(tenantId, finished, 'stop', now) : endedEvent(tenantId, finished, now)];
+  });
 }

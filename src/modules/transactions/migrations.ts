@@ -124,4 +124,18 @@ export const transactionsMigrations: NamedMigration[] = [
       },
     },
   },
+  {
+    name: '0015_sessions_energy_running',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        // Energy kept up to date from each batch's new readings instead of re-reading every sample (session-energy.ts).
+        await db.schema
+          .alterTable('sessions')
+          .addColumn('energy_sum_wh', 'double precision')
+          .addColumn('energy_register_at', 'timestamptz')
+          .addColumn('energy_register_wh', 'double precision')
+          .execute();
+      },
+    },
+  },
 ];

@@ -2,13 +2,15 @@ import type { Clock } from '../../platform/clock.js';
 import type { IdSource } from '../../platform/ids.js';
 import { Batcher } from '../../platform/batcher.js';
 import { DomainError } from '../../platform/errors.js';
-import { SUPERSEDED, type TransactionsStore, type SessionRow, type NewSampleRow, type SessionEventWrite, type AppliedEvent } from './store.js';
+import { type TransactionsStore, type SessionRow, type NewSampleRow, type SessionEventWrite, type AppliedEvent } from './store.js';
 import type { GroupCommit } from './group-commit.js';
 import type { MeterSampleWriter } from './sample-writer.js';
 import type { TransactionOutbox } from './outbox.js';
-import { endedEvent, meterSampledEvent, startedEvent, statusCheckedEvent, updatedEvent } from './session-events.js';
+import { endedEvent, meterSampledEvent, statusCheckedEvent, updatedEvent } from './session-events.js';
 import { ENERGY_REGISTER, POWER_IMPORT, energyFromRegister, normalise } from './meter.js';
 import { attachToConnectorSessions, readingSpan } from './connector-session.js';
+import { OpenConnectorSessions } from './open-connectors.js';
+import type { StartWrite, StartWritten, StopWrite, StopWritten } from './numbered-writes.js';
 import {
   SESSION_STATUSES,
   type AuthorizeContext,
@@ -40,6 +42,10 @@ export interface TransactionsServiceDeps {
   events: GroupCommit<SessionEventWrite, AppliedEvent>;
   /** Records and the events they cause go into one database transaction (ADR 008). */
   outbox: TransactionOutbox;
+  /** 1.6 StartTransaction's Started record and superseding (numbered-writes.ts), group-committed with their events. */
+  starts: GroupCommit<StartWrite, StartWritten>;
+  /** 1.6 StopTransaction's finish and Ended record, group-committed with their events. */
+  stops: GroupCommit<StopWrite, StopWritten>;
   clock: Clock;
   ids: IdSource;
   authorizer: TokenAuthorizer;
@@ -82,6 +88,9 @@ function txKey(stationId: string, stationTxId: string): string {
 export class TransactionsService {
   /** Recently seen transactions: a MeterValues or the next TransactionEvent costs no lookup. */
   private readonly known = new Map<string, KnownTransaction>();
+
+  /** Status of the 1.6 session open on each connector, as this process wrote it. */
+  private readonly connectors = new OpenConnectorSessions();
 
   /** Open 2.x sessions per (tenant, station), looked up for many stations in one query. */
   private readonly openLoader: Batcher<string, SessionRow[]>;
@@ -134,25 +143,33 @@ export class TransactionsService {
         { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.Begin', value: req.meterStartWh, unit: 'Wh' },
       ]),
     );
-    // Recorded with the events it causes (ADR 008): the delivery that completes the record publishes them, a crash or not.
-    await this.deps.outbox.record(async (tx) => {
-      const fresh = await tx.insertEvent({
-      tenant_id: tenantId,
-      station_id: stationId,
-      station_tx_id: row.station_tx_id,
-      event_key: 'start',
-      seq_no: null,
-      session_id: row.id,
-      event_type: 'Started',
-      trigger_reason: null,
-      offline: row.offline,
-      occurred_at: req.timestamp,
-      payload: { ...req, timestamp: req.timestamp.toISOString() },
-      received_at: now,
-      });
-      const stale = await tx.supersedeOpen(tenantId, stationId, req.evseId, { id: row.id, startedAt: req.timestamp }, now);
-      return { value: undefined, events: [...(fresh ? [startedEvent(tenantId, row, now)] : []), ...stale.map((s) => endedEvent(tenantId, s, now))] };
-    });
+    // The Started record and the superseding of older open sessions on the connector, group-committed;
+    // the batch's transaction stages TransactionStarted/Ended too, published once it commits (ADR 008).
+    await this.deps.starts.submit(
+      {
+        session: row,
+        event: {
+          tenant_id: tenantId,
+          station_id: stationId,
+          station_tx_id: row.station_tx_id,
+          event_key: 'start',
+          seq_no: null,
+          session_id: row.id,
+          event_type: 'Started',
+          trigger_reason: null,
+          offline: row.offline,
+          occurred_at: req.timestamp,
+          payload: { ...req, timestamp: req.timestamp.toISOString() },
+          received_at: now,
+        },
+        evseId: req.evseId,
+        now,
+      },
+      // Two starts on one connector never share a statement: the later one supersedes the earlier.
+      `${stationId}\u0000${req.evseId}`,
+    );
+    // A live first start is the newest session on its connector (older ones were just superseded).
+    if (created && !row.offline && row.status !== 'finished') this.connectors.opened(tenantId, stationId, req.evseId, row.id, row.status);
     // A retry answers what the first delivery answered (a fresh check would now see the token busy).
     const answered = created ? verdict : replayedVerdict(row.auth_status, verdict);
     return { sessionId: row.id, transactionId, verdict: answered, created };
@@ -161,44 +178,47 @@ export class TransactionsService {
   /** A stop of a CSMS-numbered transaction (1.6); unknown or already stopped is answered all the same. */
   async stopTransaction(tenantId: string, stationId: string, req: StopRequest): Promise<{ verdict: TokenVerdict | undefined }> {
     const { store } = this.deps;
-    const session = await store.byNumber(stationId, req.transactionId);
-    const verdict = req.idToken
-      ? await this.verdict(tenantId, req.idToken, { stationId, evseId: session?.evse_id ?? undefined, purpose: 'stop', transactionId: session?.id }, session)
+    // The session its start remembered costs no look-up; otherwise (a restart since) it is read.
+    const stationTxId = String(req.transactionId);
+    const known = this.known.get(txKey(stationId, stationTxId));
+    const session = known ? undefined : await store.byNumber(stationId, req.transactionId);
+    const sessionId = known?.sessionId ?? session?.id;
+    const sessionEvse = known ? known.evseId : session?.evse_id;
+    const verdictPromise = req.idToken
+      ? this.verdict(tenantId, req.idToken, { stationId, evseId: sessionEvse ?? undefined, purpose: 'stop', transactionId: sessionId }, session)
       : undefined;
-    const evseId = session?.evse_id ?? 0;
+    verdictPromise?.catch(() => undefined);
+    const evseId = sessionEvse ?? 0;
     const readings: MeterReading[] = [
       ...req.readings,
       { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.End', value: req.meterStopWh, unit: 'Wh' },
     ];
-    await this.deps.samples.write(this.sampleRows(tenantId, stationId, evseId, session?.id ?? null, readings));
-    if (!session) return { verdict };
+    await this.deps.samples.write(this.sampleRows(tenantId, stationId, evseId, sessionId ?? null, readings));
+    const verdict = await verdictPromise;
+    if (!sessionId) return { verdict };
     const now = this.deps.clock.now();
-    await this.deps.outbox.record(async (tx) => {
-      const finished = await tx.finishNumbered(stationId, req.transactionId, {
-      stoppedAt: req.timestamp,
-      meterStopWh: req.meterStopWh,
-      reason: req.reason ?? 'Local',
-      stopIdToken: req.idToken?.idToken ?? null,
-      now,
-      });
-      await tx.insertEvent({
-      tenant_id: tenantId,
-      station_id: stationId,
-      station_tx_id: session.station_tx_id,
-      event_key: 'stop',
-      seq_no: null,
-      session_id: session.id,
-      event_type: 'Ended',
-      trigger_reason: null,
-      offline: false,
-      occurred_at: req.timestamp,
-      payload: { ...req, timestamp: req.timestamp.toISOString() },
-      received_at: now,
-      });
-      // A session closed as superseded has had its Ended; its real stop is an update.
-      if (!finished) return { value: undefined, events: [] };
-      return { value: undefined, events: [session.stop_reason === SUPERSEDED ? updatedEvent(tenantId, finished, 'stop', now) : endedEvent(tenantId, finished, now)] };
-    });
+    // Finished and the Ended record, group-committed with TransactionEnded (or Updated) in the batch's transaction.
+    await this.deps.stops.submit(
+      {
+        event: {
+          tenant_id: tenantId,
+          station_id: stationId,
+          station_tx_id: stationTxId,
+          event_key: 'stop',
+          seq_no: null,
+          session_id: sessionId,
+          event_type: 'Ended',
+          trigger_reason: null,
+          offline: false,
+          occurred_at: req.timestamp,
+          payload: { ...req, timestamp: req.timestamp.toISOString() },
+          received_at: now,
+        },
+        stop: { stoppedAt: req.timestamp, meterStopWh: req.meterStopWh, reason: req.reason ?? 'Local', stopIdToken: req.idToken?.idToken ?? null, now },
+      },
+      sessionId,
+    );
+    this.connectors.closed(tenantId, stationId, evseId, sessionId);
     return { verdict };
   }
 
@@ -293,11 +313,14 @@ export class TransactionsService {
   async connectorStatusChanged(tenantId: string, stationId: string, evseId: number, connectorStatus: string): Promise<void> {
     const status = CONNECTOR_STATUS_16[connectorStatus];
     if (!status) return;
+    // Nothing to write when the session open on the connector is known to be in that status already.
+    if (this.connectors.hasStatus(tenantId, stationId, evseId, status)) return;
     const now = this.deps.clock.now();
-    await this.deps.outbox.record(async (tx) => {
-      const row = await tx.followConnector(tenantId, stationId, evseId, status, now);
-      return { value: undefined, events: row ? [updatedEvent(tenantId, row, `${status}:${this.deps.ids.uuid()}`, now)] : [] };
+    const row = await this.deps.outbox.record(async (tx) => {
+      const followed = await tx.followConnector(tenantId, stationId, evseId, status, now);
+      return { value: followed, events: followed ? [updatedEvent(tenantId, followed, `${status}:${this.deps.ids.uuid()}`, now)] : [] };
     });
+    if (row) this.connectors.opened(tenantId, stationId, evseId, row.id, row.status);
   }
 
   /**
@@ -370,6 +393,8 @@ export class TransactionsService {
   async flush(): Promise<void> {
     await this.deps.samples.flush();
     await this.deps.events.flush();
+    await this.deps.starts.flush();
+    await this.deps.stops.flush();
     await this.deps.outbox.flush();
   }
 

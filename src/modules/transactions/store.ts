@@ -1,6 +1,8 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { MeterSamplesTable, SessionEventsTable, SessionsTable, TransactionsTables } from './tables.js';
 import { ENERGY_REGISTER, POWER_IMPORT } from './meter.js';
+import { updateSessionEnergy } from './session-energy.js';
+import { writeStarts, writeStops, type StartWrite, type StartWritten, type StopWrite, type StopWritten } from './numbered-writes.js';
 import type { SessionStatus } from './types.js';
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -116,16 +118,6 @@ export class TransactionsStore {
     return this.db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   }
 
-  /** Records a transaction message; false when it was already recorded (a retry). */
-  async insertEvent(row: NewEventRow): Promise<boolean> {
-    const result = await this.db
-      .insertInto('session_events')
-      .values({ ...row, payload: JSON.stringify(row.payload) })
-      .onConflict((oc) => oc.columns(['station_id', 'station_tx_id', 'event_key']).doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
-  }
-
   /**
    * Records TransactionEvents and applies each to its session, all in one atomic statement (at
    * most one event per session: the caller's group commit keys batches by session). `fresh` is
@@ -204,52 +196,6 @@ export class TransactionsStore {
     });
   }
 
-  /**
-   * Closes a CSMS-numbered session; undefined when it is unknown or already stopped. A session
-   * closed only because a newer one started on its connector still takes its real stop.
-   */
-  async finishNumbered(
-    stationId: string,
-    transactionId: number,
-    stop: { stoppedAt: Date; meterStopWh: number; reason: string; stopIdToken: string | null; now: Date },
-  ): Promise<SessionRow | undefined> {
-    return this.db
-      .updateTable('sessions')
-      .set({
-        status: 'finished',
-        stopped_at: stop.stoppedAt,
-        meter_stop_wh: stop.meterStopWh,
-        stop_reason: stop.reason,
-        stop_id_token: stop.stopIdToken,
-        updated_at: stop.now,
-      })
-      .where('station_id', '=', stationId)
-      .where('ocpp16_transaction_id', '=', transactionId)
-      .where((eb) => eb.or([eb('status', '<>', 'finished'), eb('stop_reason', '=', SUPERSEDED)]))
-      .returningAll()
-      .executeTakeFirst();
-  }
-
-  /**
-   * A connector has one transaction at a time (1.6 §4.8): when a newer one starts, an older one
-   * still open lost its StopTransaction (dropped after the station's retries). It is closed so it
-   * does not hold its token as "charging elsewhere" forever.
-   */
-  supersedeOpen(tenantId: string, stationId: string, evseId: number, newer: { id: string; startedAt: Date }, now: Date): Promise<SessionRow[]> {
-    return this.db
-      .updateTable('sessions')
-      .set({ status: 'finished', stop_reason: SUPERSEDED, stopped_at: newer.startedAt, updated_at: now })
-      .where('tenant_id', '=', tenantId)
-      .where('station_id', '=', stationId)
-      .where('evse_id', '=', evseId)
-      .where('ocpp16_transaction_id', 'is not', null)
-      .where('status', '<>', 'finished')
-      .where('started_at', '<', newer.startedAt)
-      .where('id', '<>', newer.id)
-      .returningAll()
-      .execute();
-  }
-
   /** 1.6 reports charging states only as connector status: the open CSMS-numbered session on that connector follows. */
   async followConnector(tenantId: string, stationId: string, evseId: number, status: SessionStatus, now: Date): Promise<SessionRow | undefined> {
     return this.db
@@ -305,7 +251,10 @@ export class TransactionsStore {
     return row !== undefined;
   }
 
-  /** Writes samples (a retried reading is ignored) and refreshes the energy of the sessions they touch. */
+  /**
+   * Writes samples (a retried reading is ignored) and the running energy of the sessions they
+   * touch. Called on a store bound to a database transaction (the outbox's), so both land together.
+   */
   async insertSamples(batch: NewSampleRow[]): Promise<void> {
     const rows = uniqueReadings(batch);
     for (let i = 0; i < rows.length; i += SAMPLES_PER_STATEMENT) {
@@ -322,31 +271,17 @@ export class TransactionsStore {
         )
         .execute();
     }
-    const sessions = [...new Set(rows.filter((r) => r.session_id && r.measurand === ENERGY_REGISTER).map((r) => r.session_id as string))];
-    if (sessions.length > 0) await this.refreshEnergy(sessions);
+    await updateSessionEnergy(this.db, rows);
   }
 
-  /**
-   * Session energy = sum of register increases in time order (one reading per instant; a drop is
-   * a reset and starts a new baseline). Same rule as `energyFromRegister`, done in one statement.
-   */
-  async refreshEnergy(sessionIds: readonly string[]): Promise<void> {
-    await sql`
-      update sessions s set energy_wh = e.energy_wh
-      from (
-        select session_id, round(coalesce(sum(greatest(delta, 0)), 0))::bigint as energy_wh
-        from (
-          select session_id, wh - lag(wh) over (partition by session_id order by sampled_at) as delta
-          from (
-            select session_id, sampled_at, max(normalised_value) as wh
-            from meter_samples
-            where session_id in (${sql.join(sessionIds)}) and measurand = ${ENERGY_REGISTER} and phase = '' and normalised_value is not null
-            group by session_id, sampled_at
-          ) r
-        ) d
-        group by session_id
-      ) e
-      where s.id = e.session_id`.execute(this.db);
+  /** A batch of 1.6 starts: Started records and superseding, one statement (numbered-writes.ts). */
+  writeStarts(items: readonly StartWrite[]): Promise<StartWritten[]> {
+    return writeStarts(this.db, items);
+  }
+
+  /** A batch of 1.6 stops: finishes and Ended records, one statement (numbered-writes.ts). */
+  writeStops(items: readonly StopWrite[]): Promise<StopWritten[]> {
+    return writeStops(this.db, items);
   }
 
   timeline(tenantId: string, sessionId: string) {

@@ -26,6 +26,10 @@ export interface SessionsTable {
   meter_start_wh: number | null;
   meter_stop_wh: number | null;
   energy_wh: number | null;
+  /** Running state of energy_wh (session-energy.ts): the unrounded sum and the latest register reading. */
+  energy_sum_wh: number | null;
+  energy_register_at: Date | null;
+  energy_register_wh: number | null;
   remote_start_id: number | null;
   reservation_id: number | null;
   last_seq_no: number | null;
