@@ -1,4 +1,5 @@
-export { TransactionsService, toView } from './service.js';
+export { TransactionsService } from './service.js';
+export { toView } from './session-view.js';
 export type { TransactionsServiceDeps } from './service.js';
 export { TransactionsStore } from './store.js';
 export { MeterSampleWriter } from './sample-writer.js';

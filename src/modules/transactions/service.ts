@@ -2,17 +2,19 @@ import type { Clock } from '../../platform/clock.js';
 import type { IdSource } from '../../platform/ids.js';
 import { Batcher } from '../../platform/batcher.js';
 import { DomainError } from '../../platform/errors.js';
-import { type TransactionsStore, type SessionRow, type NewSampleRow, type SessionEventWrite, type AppliedEvent } from './store.js';
+import type { TransactionsStore, SessionRow, SessionEventWrite, AppliedEvent } from './store.js';
 import type { GroupCommit } from './group-commit.js';
 import type { MeterSampleWriter } from './sample-writer.js';
 import type { TransactionOutbox } from './outbox.js';
 import { endedEvent, meterSampledEvent, statusCheckedEvent, updatedEvent } from './session-events.js';
-import { ENERGY_REGISTER, POWER_IMPORT, energyFromRegister, normalise } from './meter.js';
+import { ENERGY_REGISTER, POWER_IMPORT, energyFromRegister } from './meter.js';
+import { sampleRows } from './sample-rows.js';
+import { accepted, replayedVerdict } from './verdicts.js';
+import { decodeCursor, encodeCursor, toView, transactionStatusOf } from './session-view.js';
 import { attachToConnectorSessions, readingSpan } from './connector-session.js';
 import { OpenConnectorSessions } from './open-connectors.js';
 import type { StartWrite, StartWritten, StopWrite, StopWritten } from './numbered-writes.js';
 import {
-  SESSION_STATUSES,
   type AuthorizeContext,
   type ChargingState,
   type IdToken,
@@ -25,14 +27,11 @@ import {
   type StartOutcome,
   type StartRequest,
   type StopRequest,
-  type IdTagInfo,
   type TokenAuthorizer,
-  type TokenStatus,
   type TokenVerdict,
   type TransactionEventInput,
   type TransactionRef,
   type TransactionStatusAnswer,
-  type TransactionStatusView,
 } from './types.js';
 
 export interface TransactionsServiceDeps {
@@ -139,7 +138,7 @@ export class TransactionsService {
     const transactionId = row.ocpp16_transaction_id as number;
     this.remember(stationId, row.station_tx_id, row.id, row.evse_id);
     await this.deps.samples.write(
-      this.sampleRows(tenantId, stationId, req.evseId, row.id, [
+      sampleRows(tenantId, stationId, req.evseId, row.id, [
         { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.Begin', value: req.meterStartWh, unit: 'Wh' },
       ]),
     );
@@ -193,7 +192,7 @@ export class TransactionsService {
       ...req.readings,
       { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.End', value: req.meterStopWh, unit: 'Wh' },
     ];
-    await this.deps.samples.write(this.sampleRows(tenantId, stationId, evseId, sessionId ?? null, readings));
+    await this.deps.samples.write(sampleRows(tenantId, stationId, evseId, sessionId ?? null, readings));
     const verdict = await verdictPromise;
     if (!sessionId) return { verdict };
     const now = this.deps.clock.now();
@@ -256,7 +255,7 @@ export class TransactionsService {
       : undefined;
     verdictPromise?.catch(() => undefined);
     // Samples first, so the energy an Ended reports includes its own readings.
-    await this.deps.samples.write(this.sampleRows(tenantId, stationId, evseId, sessionId, ev.readings));
+    await this.deps.samples.write(sampleRows(tenantId, stationId, evseId, sessionId, ev.readings));
     // Its events (Started, Updated, Ended) are staged in the batch's transaction (create.ts, ADR 008).
     const { row } = await this.deps.events.submit(
       {
@@ -298,7 +297,7 @@ export class TransactionsService {
   /** Meter values outside transaction messages; attributed to the session they name, if known. */
   async recordMeterValues(tenantId: string, stationId: string, input: MeterValuesInput): Promise<void> {
     const sessionId = input.transaction ? await this.sessionIdFor(stationId, input.transaction) : null;
-    let rows = this.sampleRows(tenantId, stationId, input.evseId, sessionId, input.readings);
+    let rows = sampleRows(tenantId, stationId, input.evseId, sessionId, input.readings);
     const span = !input.transaction && input.connectorSession && input.evseId > 0 ? readingSpan(rows) : undefined;
     if (span) rows = attachToConnectorSessions(rows, await this.deps.store.sessionsOnConnector(tenantId, stationId, input.evseId, span.from, span.to));
     // MeterSampled is staged with the rows; a retried MeterValues is the same event (same id) and is not published again.
@@ -426,91 +425,4 @@ export class TransactionsService {
     this.known.set(txKey(stationId, stationTxId), entry);
     return entry;
   }
-
-  private sampleRows(tenantId: string, stationId: string, evseId: number, sessionId: string | null, readings: readonly MeterReading[]): NewSampleRow[] {
-    return readings.map((r) => {
-      const n = normalise(r);
-      return {
-        tenant_id: tenantId,
-        session_id: sessionId,
-        station_id: stationId,
-        evse_id: evseId,
-        sampled_at: r.sampledAt,
-        measurand: r.measurand,
-        phase: r.phase ?? '',
-        location: r.location ?? '',
-        context: r.context ?? '',
-        value: n.value,
-        unit: n.unit,
-        normalised_value: n.normalisedValue,
-        normalised_unit: n.normalisedUnit,
-        signed_data: r.signedData ?? null,
-      };
-    });
-  }
-}
-
-function transactionStatusOf(row: SessionRow): TransactionStatusView | null {
-  if (!row.tx_status_checked_at || row.tx_status_messages_in_queue === null) return null;
-  return { checkedAt: row.tx_status_checked_at.toISOString(), ongoingIndicator: row.tx_status_ongoing, messagesInQueue: row.tx_status_messages_in_queue };
-}
-
-function accepted(verdict: TokenVerdict): TokenVerdict {
-  return { status: 'Accepted', idTagInfo: { ...verdict.idTagInfo, status: 'Accepted' }, idTokenInfo: { ...verdict.idTokenInfo, status: 'Accepted' } };
-}
-
-const IDTAG_STATUSES: readonly string[] = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'];
-
-/** The first delivery's answer again, with the details (expiry, group) of a fresh look-up. */
-function replayedVerdict(status: string | null, fresh: TokenVerdict): TokenVerdict {
-  if (status === null || status === fresh.status) return fresh;
-  const tokenStatus = status as TokenStatus;
-  return {
-    status: tokenStatus,
-    idTagInfo: { ...fresh.idTagInfo, status: (IDTAG_STATUSES.includes(status) ? status : 'Invalid') as IdTagInfo['status'] },
-    idTokenInfo: { ...fresh.idTokenInfo, status: tokenStatus },
-  };
-}
-
-function parseStatus(value: string): SessionStatus {
-  return (SESSION_STATUSES as readonly string[]).includes(value) ? (value as SessionStatus) : 'pending';
-}
-
-function encodeCursor(row: SessionRow): string {
-  return Buffer.from(JSON.stringify([row.started_at.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { startedAt: Date; id: string } {
-  try {
-    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const at = new Date(startedAt);
-    if (typeof id !== 'string' || Number.isNaN(at.getTime())) throw new Error('bad cursor');
-    return { startedAt: at, id };
-  } catch {
-    throw new DomainError('InvalidInput', 'after is not a cursor this API returned', { field: 'after' });
-  }
-}
-
-export function toView(row: SessionRow): SessionView {
-  return {
-    id: row.id,
-    stationId: row.station_id,
-    evseId: row.evse_id,
-    connectorId: row.connector_id,
-    transactionId: row.station_tx_id,
-    idToken: row.id_token,
-    idTokenType: row.id_token_type,
-    stopIdToken: row.stop_id_token,
-    status: parseStatus(row.status),
-    stopReason: row.stop_reason,
-    startedAt: row.started_at.toISOString(),
-    stoppedAt: row.stopped_at ? row.stopped_at.toISOString() : null,
-    meterStartWh: row.meter_start_wh === null ? null : Number(row.meter_start_wh),
-    meterStopWh: row.meter_stop_wh === null ? null : Number(row.meter_stop_wh),
-    energyWh: Number(row.energy_wh ?? 0),
-    remoteStartId: row.remote_start_id,
-    reservationId: row.reservation_id,
-    offline: row.offline,
-    awaitingMessages: row.awaiting_messages,
-  };
 }

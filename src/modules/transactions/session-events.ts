@@ -3,7 +3,8 @@ import type { SessionRow, NewSampleRow } from './store.js';
 import type { OutboxEvent } from './outbox.js';
 import type { MeterSampled, TransactionAwaitingMessages, TransactionEnded, TransactionStarted, TransactionStatusChecked, TransactionUpdated } from './events.js';
 import { ENERGY_REGISTER, POWER_IMPORT } from './meter.js';
-import { SESSION_STATUSES, type SessionStatus, type TransactionStatusAnswer } from './types.js';
+import type { TransactionStatusAnswer } from './types.js';
+import { parseStatus } from './session-view.js';
 
 /**
  * The transactions module's domain events, each with the stable id the outbox stores it under
@@ -13,10 +14,6 @@ import { SESSION_STATUSES, type SessionStatus, type TransactionStatusAnswer } fr
 
 function ref(row: SessionRow) {
   return { sessionId: row.id, stationId: row.station_id, evseId: row.evse_id, transactionId: row.station_tx_id };
-}
-
-function parseStatus(value: string): SessionStatus {
-  return (SESSION_STATUSES as readonly string[]).includes(value) ? (value as SessionStatus) : 'pending';
 }
 
 export function startedEvent(tenantId: string, row: SessionRow, at: Date): OutboxEvent & TransactionStarted {
