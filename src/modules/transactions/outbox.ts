@@ -37,7 +37,8 @@ export class TransactionOutbox {
         await deps.db.updateTable('transaction_outbox').set({ published_at: new Date() }).where('id', 'in', ids).execute();
         return ids.map((): void => undefined);
       },
-      deps.markLingerMs ?? 20,
+      // Marks are write-behind (a crash before one only republishes, same id): a longer wait shares one UPDATE among more events.
+      deps.markLingerMs ?? 100,
     );
   }
 
