@@ -9,9 +9,11 @@ const PASSWORD = 'station-password-cli1';
 type Frame = unknown[];
 
 /** The built CLI (npm run build first; `npm test` does). */
-async function ampline(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function ampline(args: string[], options: { withoutDatabaseUrl?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  if (options.withoutDatabaseUrl) delete env['DATABASE_URL'];
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/ampline.js', ...args], { timeout: 30_000 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/ampline.js', ...args], { timeout: 30_000, env });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -82,8 +84,9 @@ describe('ampline session (list, show, export) against a running server', () => 
     const bad = await ampline(['session', 'list', '--status', 'running', ...remote()]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--status must be one of pending, charging/);
-    const noUrl = await ampline(['session', 'list']);
-    expect(noUrl.code).toBe(1);
-    expect(noUrl.stderr).toMatch(/--url/);
+    // Without --url it opens the database (session-cli-direct.test.ts); an unusable --data is one line.
+    const noDatabase = await ampline(['session', 'list', '--data', '/proc/ampline-no-such-dir'], { withoutDatabaseUrl: true });
+    expect(noDatabase.code).toBe(1);
+    expect(noDatabase.stderr).toMatch(/^ampline: data directory \/proc\/ampline-no-such-dir is not usable/);
   });
 });

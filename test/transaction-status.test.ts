@@ -171,6 +171,10 @@ describe('E14 GetTransactionStatus when a 2.0.1 station reconnects with sessions
       eventType: 'Ended', timestamp: ago(12), triggerReason: 'EVCommunicationLost', seqNo: 4, offline: true,
       transactionInfo: { transactionId: 'E14-31', chargingState: 'Idle', stoppedReason: 'EVDisconnected' }, meterValue: [energy(1800, ago(12), 'Transaction.End')],
     });
+    // The Ended skipped seqNos 2 and 3: the CSMS asks again about this transaction (the Ended form of TC_E_31).
+    const again = await station.nextCall('GetTransactionStatus');
+    expect(again[3]).toEqual({ transactionId: 'E14-31' });
+    station.reply(String(again[1]), { ongoingIndicator: false, messagesInQueue: true });
     await send(station, { eventType: 'Updated', timestamp: ago(16), triggerReason: 'StopAuthorized', seqNo: 2, offline: true, transactionInfo: { transactionId: 'E14-31' } });
     await send(station, { eventType: 'Updated', timestamp: ago(14), triggerReason: 'ChargingStateChanged', seqNo: 3, offline: true, transactionInfo: { transactionId: 'E14-31', chargingState: 'EVConnected' } });
     expect(await session(id, 'E14-31')).toMatchObject({ status: 'finished', stopReason: 'EVDisconnected', energyWh: 800 });

@@ -132,12 +132,16 @@ describe('OCPP 2.0.1 TransactionEvent over a real socket (E01–E15)', () => {
       eventType: 'Ended', seqNo: 4, txId: 'TX-GAP', trigger: 'EVCommunicationLost', minutesAgo: 40, chargingState: 'Idle', offline: true, stoppedReason: 'EVDisconnected',
       meter: [energy(4000, at(40), 'Transaction.End')],
     });
-    expect(await session('TX-GAP')).toMatchObject({ status: 'finished', stopReason: 'EVDisconnected', energyWh: 4000 });
+    expect(await session('TX-GAP')).toMatchObject({ status: 'finished', stopReason: 'EVDisconnected', energyWh: 4000, awaitingMessages: true });
+    // E14: the CSMS asks whether seqNos 2 and 3 are still queued; they are.
+    const asked = await station.nextCall('GetTransactionStatus');
+    expect(asked[3]).toEqual({ transactionId: 'TX-GAP' });
+    station.reply(String(asked[1]), { ongoingIndicator: false, messagesInQueue: true });
     const stopAuth = await send({ eventType: 'Updated', seqNo: 2, txId: 'TX-GAP', trigger: 'StopAuthorized', minutesAgo: 45, offline: true, idToken: 'RFID-201', meter: [energy(3000, at(45))] });
     expect(stopAuth.idTokenInfo?.status).toBe('Accepted');
     expect(await send({ eventType: 'Updated', seqNo: 3, txId: 'TX-GAP', trigger: 'ChargingStateChanged', minutesAgo: 44, chargingState: 'EVConnected', offline: true })).toEqual({});
     const detail = await session('TX-GAP');
-    expect(detail).toMatchObject({ status: 'finished', stopReason: 'EVDisconnected', energyWh: 4000, offline: true });
+    expect(detail).toMatchObject({ status: 'finished', stopReason: 'EVDisconnected', energyWh: 4000, offline: true, awaitingMessages: false });
     expect(detail.timeline.energy.map((p: { energyWh: number }) => p.energyWh)).toEqual([0, 3000, 4000]);
   });
 

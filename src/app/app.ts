@@ -22,6 +22,7 @@ import { RemoteControl, registerRemoteControlRoutes } from '../modules/transacti
 import type { TokenAuthorizer, TransactionsTables } from '../modules/transactions/index.js';
 import { ChargingCommandMapper } from '../ocpp/commands/charging-commands.js';
 import { ReconnectStatusCheck } from '../modules/transactions/index.js';
+import { EndedGapCheck } from '../modules/transactions/index.js';
 import { TransactionStatusRequester } from '../ocpp/commands/transaction-status.js';
 import { FrameArchive, StationsService, checkStationId, createStationsService, registerStationRoutes } from '../modules/stations/index.js';
 import { OcppGateway } from '../ocpp/gateway/gateway.js';
@@ -68,6 +69,8 @@ export interface AppOptions {
   webhookPollMs?: number;
   /** Tests: also hand password-reset links here (they always go to the server log). */
   onPasswordResetLink?: (email: string, token: string) => void;
+  /** Tests: the event bus, to observe what is published during start-up (the outbox relay, ADR 008). */
+  bus?: EventBus;
 }
 
 export interface AmplineApp {
@@ -120,7 +123,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
     const { db } = database;
     const metrics = createMetrics({ defaultMetrics: true });
-    const bus = new InMemoryBus((err, event) => logger.error({ err, event: event.type }, 'event handler failed'));
+    const bus = options.bus ?? new InMemoryBus((err, event) => logger.error({ err, event: event.type }, 'event handler failed'));
     const accounts = new AccountsService({
       db: moduleDb<AccountsTables>(db),
       clock,
@@ -155,6 +158,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       clock,
       ids,
       authorizer: tokenAuthorizer,
+      onOutboxError: (err) => logger.error({ err }, 'marking transaction events published failed; they are published again at the next start'),
     });
     authorization.setActiveTransactions(transactions);
     const stations = createStationsService({
@@ -324,6 +328,16 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       bus,
       onError: (err, { stationId, transactionId }) => logger.warn({ err, stationId, transactionId }, 'GetTransactionStatus after reconnect failed'),
     }).start();
+    // E14 / TC_E_31: an Ended that skipped seqNos is followed by GetTransactionStatus for that transaction.
+    new EndedGapCheck({
+      transactions,
+      query: new TransactionStatusRequester(ocppGateway),
+      bus,
+      onError: (err, { stationId, transactionId }) => logger.warn({ err, stationId, transactionId }, 'GetTransactionStatus after an Ended with missing seqNos failed'),
+    }).start();
+    // ADR 008: events a previous process committed but never published; after every subscriber, before any station.
+    const relayed = await transactions.relayUnpublishedEvents();
+    if (relayed > 0) logger.info({ relayed }, 'published transaction events left unpublished by the previous process');
     ocppGateway.attach(api.server);
     await webhooks.start();
     try {

@@ -188,3 +188,15 @@ export async function commandCpuSeconds(comm: string): Promise<number> {
   }
   return total;
 }
+
+/** One unlabelled sample from the server's Prometheus /metrics, or null when it is absent. */
+export async function scrapeMetric(port: number, name: string): Promise<number | null> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    const text = await res.text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line ? Number(line.slice(name.length + 1)) : null;
+  } catch {
+    return null;
+  }
+}

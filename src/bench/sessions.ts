@@ -18,7 +18,7 @@ import { errorCount } from '../sim/fleet.js';
 import { StationPool, summarizeLatency, type LatencySummary, type PoolStats } from '../sim/pool.js';
 import type { TransactionCounts } from '../sim/tally.js';
 import { fmtMs, machineInfo, table, writeResult, type MachineInfo } from './report.js';
-import { commandCpuSeconds, freePort, machineCpuSeconds, processCpuSeconds, ServerProcess } from './server-process.js';
+import { commandCpuSeconds, freePort, machineCpuSeconds, processCpuSeconds, scrapeMetric, ServerProcess } from './server-process.js';
 import { compareCounts, readStoredCounts, type StoreCheck } from './stored-counts.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -86,11 +86,19 @@ export interface SessionsBenchResult {
   drops: number;
   errorSamples: string[];
   /** Percent of one core over the run; postgres = every process named postgres (backends that exited are missed). */
+  /**
+   * Cost per persisted message over the run, robust to other processes sharing the CPU: the
+   * server's CPU time (user + system) and the SQL statements it sent (ampline_db_statements_total).
+   */
+  perMessage: { serverCpuMs: number | null; statements: number | null };
   cpu: { serverPercent: number | null; simPercent: number | null; postgresPercent: number | null; machineBusyPercent: number | null; cores: number };
   store: StoreCheck;
   targets: { persistedPerSecond: number; p99Ms: number; met: boolean };
   ok: boolean;
 }
+
+const STATEMENTS_METRIC = 'ampline_db_statements_total';
+const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -186,6 +194,7 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
     log(`bench: ${options.stations} stations ready; sessions for ${options.durationS} s, meter every ${options.intervalS} s`);
 
     await pool.resetStats();
+    const statements0 = await scrapeMetric(port, STATEMENTS_METRIC);
     const serverCpu0 = await processCpuSeconds(server.pid);
     const simCpu0 = await sumCpu(pool.pids);
     const machine0 = await machineCpuSeconds();
@@ -225,6 +234,7 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
     }
     const runMs = Date.now() - t0;
     const serverCpu1 = await processCpuSeconds(server.pid);
+    const statements1 = await scrapeMetric(port, STATEMENTS_METRIC);
     const simCpu1 = await sumCpu(pool.pids);
     const machine1 = await machineCpuSeconds();
     const postgres1 = options.databaseUrl ? await commandCpuSeconds('postgres') : null;
@@ -284,6 +294,10 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
       failures: final.failures,
       drops: final.drops,
       errorSamples: final.errorSamples,
+      perMessage: {
+        serverCpuMs: serverCpu0 === null || serverCpu1 === null || persisted === 0 ? null : round2(((serverCpu1 - serverCpu0) * 1000) / persisted),
+        statements: statements0 === null || statements1 === null || persisted === 0 ? null : round2((statements1 - statements0) / persisted),
+      },
       cpu: {
         serverPercent: pct(serverCpu0, serverCpu1),
         simPercent: pct(simCpu0, simCpu1),
@@ -339,6 +353,7 @@ export function renderSessionsResult(r: SessionsBenchResult): string {
     `CPU (100 % = one core): server ${pct(r.cpu.serverPercent)}, load generator ${pct(r.cpu.simPercent)}` +
       (r.cpu.postgresPercent !== null ? `, PostgreSQL ${pct(r.cpu.postgresPercent)}` : '') +
       `; machine busy ${pct(r.cpu.machineBusyPercent)} of ${r.cpu.cores} cores (other processes included)`,
+    `per persisted message: server CPU ${r.perMessage.serverCpuMs ?? '-'} ms, SQL statements ${r.perMessage.statements ?? '-'}`,
     '',
     table([
       ['action', 'calls', 'p50', 'p99', 'max'],

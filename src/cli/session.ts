@@ -1,7 +1,21 @@
 import { apiCaller } from './api-client.js';
 import { parseCommandArgs, serverOf } from './args.js';
-import { StartupError } from '../platform/errors.js';
-import { SESSION_STATUSES, type SessionDetail, type SessionView } from '../modules/transactions/index.js';
+import { openDirectDatabase } from './direct-database.js';
+import { InMemoryBus } from '../platform/bus.js';
+import { systemClock } from '../platform/clock.js';
+import { cryptoIds } from '../platform/ids.js';
+import { StartupError, isDomainError } from '../platform/errors.js';
+import { moduleDb } from '../app/database.js';
+import { DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
+import {
+  SESSION_STATUSES,
+  createTransactionsService,
+  sessionsCsv,
+  type SessionDetail,
+  type SessionStatus,
+  type SessionView,
+  type TransactionsTables,
+} from '../modules/transactions/index.js';
 
 const HELP = `Usage:
   ampline session list [--station ID] [--status STATUS] [--id-token UID] [--limit N]   newest first (default 50)
@@ -9,13 +23,30 @@ const HELP = `Usage:
   ampline session export [--station ID] [--status STATUS] [--id-token UID] > sessions.csv
 
 Statuses: ${SESSION_STATUSES.join(', ')}.
-Against a running server: --url http://HOST:PORT --token TOKEN (or AMPLINE_URL / AMPLINE_TOKEN).`;
+Against a running server: --url http://HOST:PORT --token TOKEN (or AMPLINE_URL / AMPLINE_TOKEN).
+Without --url the command opens the database directly (--data DIR, or DATABASE_URL).`;
 
 /** Largest page the list API serves. */
 const PAGE = 500;
 
 export interface SessionIo {
   out: (text: string) => void;
+}
+
+interface SessionFilter {
+  stationId?: string | undefined;
+  status?: SessionStatus | undefined;
+  idToken?: string | undefined;
+}
+
+type SessionPage = { items: SessionView[]; nextCursor: string | null };
+
+/** Where the sessions are read: the REST API of a running server, or the database directly. */
+interface SessionClient {
+  page(filter: SessionFilter, limit: number, after: string | undefined): Promise<SessionPage>;
+  show(id: string): Promise<SessionDetail>;
+  exportCsv(filter: SessionFilter): Promise<string>;
+  close(): Promise<void>;
 }
 
 const defaultIo: SessionIo = { out: (text) => process.stdout.write(text) };
@@ -42,37 +73,80 @@ export async function runSessionCommand(argv: string[], io: SessionIo = defaultI
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new StartupError(`--limit must be a positive integer, got '${values.limit}'`);
   const { url, token } = serverOf(values);
-  if (!url) throw new StartupError('session commands talk to a running server: --url http://HOST:PORT (or AMPLINE_URL)');
-  const call = apiCaller(url, token);
-  const filter = new URLSearchParams();
-  if (values.station !== undefined) filter.set('stationId', values.station);
-  if (status !== undefined) filter.set('status', status);
-  if (values['id-token'] !== undefined) filter.set('idToken', values['id-token']);
-
-  switch (sub) {
-    case 'list': {
-      const sessions: SessionView[] = [];
-      let cursor: string | null = null;
-      do {
-        const query = new URLSearchParams(filter);
-        query.set('limit', String(Math.min(PAGE, limit - sessions.length)));
-        if (cursor) query.set('after', cursor);
-        const page: { items: SessionView[]; nextCursor: string | null } = await call('GET', `/api/v1/sessions?${query.toString()}`);
-        sessions.push(...page.items);
-        cursor = page.nextCursor;
-      } while (cursor && sessions.length < limit);
-      io.out(formatSessionList(sessions));
-      return 0;
+  const filter: SessionFilter = { stationId: values.station, status: status as SessionStatus | undefined, idToken: values['id-token'] };
+  const client = url ? apiClient(url, token) : await directClient(values.data);
+  try {
+    switch (sub) {
+      case 'list': {
+        const sessions: SessionView[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: SessionPage = await client.page(filter, Math.min(PAGE, limit - sessions.length), cursor ?? undefined);
+          sessions.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor && sessions.length < limit);
+        io.out(formatSessionList(sessions));
+        return 0;
+      }
+      case 'show':
+        io.out(`${JSON.stringify(await client.show(id ?? ''), null, 2)}\n`);
+        return 0;
+      case 'export':
+        io.out(await client.exportCsv(filter));
+        return 0;
     }
-    case 'show': {
-      const detail = await call<SessionDetail>('GET', `/api/v1/sessions/${encodeURIComponent(id ?? '')}`);
-      io.out(`${JSON.stringify(detail, null, 2)}\n`);
-      return 0;
-    }
-    case 'export':
-      io.out(await fetchCsv(url, token ?? '', `/api/v1/sessions.csv${filter.size > 0 ? `?${filter.toString()}` : ''}`));
-      return 0;
+  } catch (err) {
+    if (isDomainError(err)) throw new StartupError(err.message);
+    throw err;
+  } finally {
+    await client.close();
   }
+}
+
+function filterQuery(filter: SessionFilter): URLSearchParams {
+  const query = new URLSearchParams();
+  if (filter.stationId !== undefined) query.set('stationId', filter.stationId);
+  if (filter.status !== undefined) query.set('status', filter.status);
+  if (filter.idToken !== undefined) query.set('idToken', filter.idToken);
+  return query;
+}
+
+function apiClient(url: string, token: string | undefined): SessionClient {
+  const call = apiCaller(url, token);
+  return {
+    page: (filter, limit, after) => {
+      const query = filterQuery(filter);
+      query.set('limit', String(limit));
+      if (after) query.set('after', after);
+      return call('GET', `/api/v1/sessions?${query.toString()}`);
+    },
+    show: (id) => call<SessionDetail>('GET', `/api/v1/sessions/${encodeURIComponent(id)}`),
+    exportCsv: (filter) => {
+      const query = filterQuery(filter);
+      return fetchCsv(url, token ?? '', `/api/v1/sessions.csv${query.size > 0 ? `?${query.toString()}` : ''}`);
+    },
+    close: async () => undefined,
+  };
+}
+
+/** Reads the database itself, through the same service the API uses (it never writes a session). */
+async function directClient(dataDir: string | undefined): Promise<SessionClient> {
+  const database = await openDirectDatabase(dataDir);
+  const readOnly = () => Promise.reject(new Error('ampline session only reads sessions'));
+  const sessions = createTransactionsService({
+    db: moduleDb<TransactionsTables>(database.db),
+    bus: new InMemoryBus((err) => process.stderr.write(`ampline: ${(err as Error).message}\n`)),
+    clock: systemClock,
+    ids: cryptoIds,
+    authorizer: { authorize: readOnly, mayStop: readOnly },
+  });
+  const page = (filter: SessionFilter, limit: number, after: string | undefined) => sessions.list(DEFAULT_TENANT_ID, { ...filter, limit, after });
+  return {
+    page,
+    show: (id) => sessions.get(DEFAULT_TENANT_ID, id),
+    exportCsv: (filter) => sessionsCsv((after) => page(filter, PAGE, after)),
+    close: () => database.close(),
+  };
 }
 
 const COLUMNS = ['id', 'station', 'evse', 'idToken', 'status', 'startedAt', 'stoppedAt', 'energyWh'] as const;

@@ -1,12 +1,11 @@
 import { apiCaller } from './api-client.js';
 import { STATION_COMMANDS_HELP, runStationRemoteCommand } from './station-commands.js';
 import { parseCommandArgs, serverOf } from './args.js';
-import { openDatabase } from '../platform/db/database.js';
-import { migrateToLatest } from '../platform/db/migrate.js';
+import { openDirectDatabase } from './direct-database.js';
 import { InMemoryBus } from '../platform/bus.js';
 import { systemClock } from '../platform/clock.js';
 import { StartupError, isDomainError } from '../platform/errors.js';
-import { migrations, moduleDb, type Database } from '../app/database.js';
+import { moduleDb } from '../app/database.js';
 import { DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
 import { createStationsService, type RegisterStationInput, type StationView, type StationsTables } from '../modules/stations/index.js';
 import { runStationConfigCommand } from './station-config.js';
@@ -90,11 +89,7 @@ export async function runStationCommand(argv: string[]): Promise<number> {
 }
 
 async function directClient(dataDir: string | undefined): Promise<StationClient> {
-  const database = await openDatabase<Database>({
-    databaseUrl: process.env['DATABASE_URL'] || undefined,
-    dataDir: dataDir ?? process.env['AMPLINE_DATA'] ?? './data',
-  });
-  await migrateToLatest(database.db, migrations);
+  const database = await openDirectDatabase(dataDir);
   const stations = createStationsService({
     db: moduleDb<StationsTables>(database.db),
     bus: new InMemoryBus(() => undefined),

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { openDatabase } from '../platform/db/database.js';
-import { migrateToLatest } from '../platform/db/migrate.js';
+import { openDirectDatabase } from './direct-database.js';
 import { systemClock } from '../platform/clock.js';
 import { cryptoIds } from '../platform/ids.js';
 import { apiCaller } from './api-client.js';
 import { parseCommandArgs, serverOf } from './args.js';
 import { StartupError, isDomainError } from '../platform/errors.js';
-import { migrations, moduleDb, type Database } from '../app/database.js';
+import { moduleDb } from '../app/database.js';
 import { DEFAULT_TENANT_ID } from '../modules/accounts/index.js';
 import {
   ID_TOKEN_STATUSES,
@@ -120,16 +119,7 @@ export async function runTokenCommand(argv: string[]): Promise<number> {
 }
 
 async function directClient(dataDir: string | undefined): Promise<TokenClient> {
-  const database = await openDatabase<Database>({
-    databaseUrl: process.env['DATABASE_URL'] || undefined,
-    dataDir: dataDir ?? process.env['AMPLINE_DATA'] ?? './data',
-  });
-  try {
-    await migrateToLatest(database.db, migrations);
-  } catch (err) {
-    await database.close();
-    throw err;
-  }
+  const database = await openDirectDatabase(dataDir);
   const authorization = createAuthorizationService({ db: moduleDb<AuthorizationTables>(database.db), clock: systemClock, ids: cryptoIds });
   return {
     add: (input) => authorization.create(DEFAULT_TENANT_ID, input),

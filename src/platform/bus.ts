@@ -3,6 +3,11 @@
  * with the same interface carries events between nodes of a cluster.
  */
 export interface DomainEvent<TType extends string = string, TPayload = unknown> {
+  /**
+   * Stable id of an event delivered at least once (the transactions outbox, ADR 008): the same
+   * id seen twice is the same event, so a consumer that must not double-count dedupes on it.
+   */
+  id?: string;
   type: TType;
   tenantId: string;
   occurredAt: Date;

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { statementsSent } from './db/statement-count.js';
 
 /** One Prometheus registry per app instance, so tests can run several servers in one process. */
 export interface Metrics {
@@ -12,6 +13,15 @@ export interface Metrics {
 export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'ampline_' });
+  new Counter({
+    name: 'ampline_db_statements_total',
+    help: 'SQL statements sent to the database by this process',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(statementsSent());
+    },
+  });
   return {
     registry,
     stationsConnected: new Gauge({ name: 'ampline_stations_connected', help: 'Stations with an open OCPP WebSocket', registers: [registry] }),

@@ -18,7 +18,7 @@ export function isUntyped(type: string | undefined): type is undefined | '' {
  * First link of the chain: the tokens operators manage in this CSMS. Knows nothing about a token
  * it has no row for (the next authorizer, e.g. a roaming eMSP, may).
  */
-export function localTokenAuthorizer(deps: { store: TokensStore; clock: Clock }): Authorizer {
+export function localTokenAuthorizer(deps: { store: Pick<TokensStore, 'match'>; clock: Clock }): Authorizer {
   return async (tenantId, token, context) => {
     const row = await deps.store.match(tenantId, token.idToken, isUntyped(token.type) ? undefined : token.type);
     if (!row) return undefined;

@@ -3,6 +3,7 @@ import type { IdSource } from '../../platform/ids.js';
 import { DomainError, isDomainError } from '../../platform/errors.js';
 import type { IdTokenChanges, IdTokenRow, NewIdTokenRow, TokensStore } from './store.js';
 import { isUntyped, localTokenAuthorizer } from './local-authorizer.js';
+import { TokenMatchCache } from './match-cache.js';
 import { checkCreateInput, checkUpdateInput, type CheckedToken } from './token-input.js';
 import { tokensFromCsv } from './csv.js';
 import type {
@@ -43,9 +44,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class AuthorizationService {
   private readonly chain: Authorizer[];
   private activeTransactions: ActiveTransactions;
+  /** Token rows for verdicts, reused briefly; every write below clears it. */
+  private readonly matches: TokenMatchCache;
 
   constructor(private readonly deps: AuthorizationServiceDeps) {
-    this.chain = [localTokenAuthorizer({ store: deps.store, clock: deps.clock })];
+    this.matches = new TokenMatchCache(deps.store, deps.clock);
+    this.chain = [localTokenAuthorizer({ store: this.matches, clock: deps.clock })];
     this.activeTransactions = deps.activeTransactions ?? NO_ACTIVE_TRANSACTIONS;
   }
 
@@ -98,7 +102,9 @@ export class AuthorizationService {
 
   async create(tenantId: string, input: CreateTokenInput): Promise<TokenView> {
     const row = this.newRow(tenantId, checkCreateInput(input));
-    if (!(await this.deps.store.insert(row))) {
+    const inserted = await this.deps.store.insert(row);
+    this.matches.clear();
+    if (!inserted) {
       throw new DomainError('AlreadyExists', `token ${row.uid} of type ${row.type} already exists`, { field: 'uid' });
     }
     return toView(row);
@@ -123,12 +129,16 @@ export class AuthorizationService {
     if (checked.masterPass !== undefined) changes.master_pass = checked.masterPass;
     if (checked.allowConcurrent !== undefined) changes.allow_concurrent = checked.allowConcurrent;
     if (checked.evseRestrictions !== undefined) changes.evse_restrictions = checked.evseRestrictions;
-    if (!(await this.deps.store.update(tenantId, id, changes))) throw notFound(id);
+    const updated = await this.deps.store.update(tenantId, id, changes);
+    this.matches.clear();
+    if (!updated) throw notFound(id);
     return this.get(tenantId, id);
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
-    if (!UUID.test(id) || !(await this.deps.store.remove(tenantId, id))) throw notFound(id);
+    const removed = UUID.test(id) && (await this.deps.store.remove(tenantId, id));
+    this.matches.clear();
+    if (!removed) throw notFound(id);
   }
 
   /**
@@ -155,6 +165,7 @@ export class AuthorizationService {
       rows.push({ line, row: this.newRow(tenantId, checked) });
     }
     const conflicts = await this.deps.store.insertAllOrNothing(rows.map((r) => r.row));
+    this.matches.clear();
     const conflict = conflicts[0];
     if (conflict) {
       const line = rows.find((r) => r.row.id === conflict.id)?.line;

@@ -6,6 +6,8 @@ import { MeterSampleWriter } from './sample-writer.js';
 import { GroupCommit } from './group-commit.js';
 import { TransactionsService } from './service.js';
 import { TransactionsStore } from './store.js';
+import { TransactionOutbox } from './outbox.js';
+import { eventsOfApplied, eventsOfStarts, eventsOfStops } from './event-intake.js';
 import type { TransactionsTables } from './tables.js';
 import type { TokenAuthorizer } from './types.js';
 import type { ConnectorStatusChanged } from '../stations/index.js';
@@ -18,17 +20,56 @@ export interface CreateTransactionsOptions {
   authorizer: TokenAuthorizer;
   /** How long a meter sample or transaction event may wait for others to share its statement when the writer is idle. */
   writeLingerMs?: number;
+  /** Marking outbox rows published failed (they are published again at the next start). */
+  onOutboxError?: (err: unknown) => void;
 }
 
 export function createTransactionsService(options: CreateTransactionsOptions): TransactionsService {
   const store = new TransactionsStore(options.db);
   const lingerMs = options.writeLingerMs ?? 2;
+  const outbox = new TransactionOutbox({ db: options.db, bus: options.bus, onMarkError: options.onOutboxError ?? (() => undefined) });
   const service = new TransactionsService({
     store,
-    samples: new MeterSampleWriter((rows) => store.insertSamples(rows), lingerMs),
+    // One transaction a batch: the rows, the running energy of their sessions, and their MeterSampled events (ADR 008, 010).
+    samples: new MeterSampleWriter(
+      (rows, events) =>
+        outbox.record(async (tx) => {
+          await tx.insertSamples(rows);
+          return { value: undefined, events };
+        }),
+      lingerMs,
+    ),
     // 22 parameters an event: 2,000 a statement stays under PostgreSQL's 65,535.
-    events: new GroupCommit((items) => store.applyEvents(items), lingerMs, 2000),
-    bus: options.bus,
+    events: new GroupCommit(
+      (items) =>
+        outbox.record(async (tx) => {
+          const applied = await tx.applyEvents(items);
+          return { value: applied, events: await eventsOfApplied(tx, items, applied) };
+        }),
+      lingerMs,
+      2000,
+    ),
+    // 10 and 13 parameters a message: 2,000 a statement stays under PostgreSQL's 65,535 too. The batch's
+    // Started/Ended events are staged in the same transaction as its one statement (ADR 008, 010).
+    starts: new GroupCommit(
+      (items) =>
+        outbox.record(async (tx) => {
+          const written = await tx.writeStarts(items);
+          return { value: written, events: eventsOfStarts(items, written) };
+        }),
+      lingerMs,
+      2000,
+    ),
+    stops: new GroupCommit(
+      (items) =>
+        outbox.record(async (tx) => {
+          const written = await tx.writeStops(items);
+          return { value: written, events: eventsOfStops(items, written) };
+        }),
+      lingerMs,
+      2000,
+    ),
+    outbox,
     clock: options.clock,
     ids: options.ids,
     authorizer: options.authorizer,

@@ -25,4 +25,16 @@ export type TransactionStatusChecked = DomainEvent<
   SessionRef & { ongoingIndicator: boolean | null; messagesInQueue: boolean; closed: boolean }
 >;
 
-export type TransactionsEvent = TransactionStarted | TransactionUpdated | TransactionEnded | MeterSampled | TransactionStatusChecked;
+/**
+ * E14 / TC_E_31: an Ended arrived while earlier seqNos are missing. The session is held, ended but
+ * awaiting those messages; TransactionEnded follows once they arrive or the station says none are queued.
+ */
+export type TransactionAwaitingMessages = DomainEvent<'TransactionAwaitingMessages', SessionRef & { missingSeqNos: number[] }>;
+
+export type TransactionsEvent =
+  | TransactionStarted
+  | TransactionUpdated
+  | TransactionEnded
+  | MeterSampled
+  | TransactionStatusChecked
+  | TransactionAwaitingMessages;

@@ -96,4 +96,46 @@ export const transactionsMigrations: NamedMigration[] = [
       },
     },
   },
+  {
+    name: '0011_transaction_outbox',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        // ADR 008: events staged with the record that caused them, published after commit.
+        await db.schema
+          .createTable('transaction_outbox')
+          .addColumn('seq', 'bigserial', (c) => c.primaryKey())
+          .addColumn('id', 'text', (c) => c.notNull().unique())
+          .addColumn('tenant_id', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('payload', 'jsonb', (c) => c.notNull())
+          .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
+          .addColumn('published_at', 'timestamptz')
+          .execute();
+        await sql`create index transaction_outbox_unpublished_idx on transaction_outbox (seq) where published_at is null`.execute(db);
+      },
+    },
+  },
+  {
+    name: '0012_sessions_awaiting_messages',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        // E14 / TC_E_31: an Ended that skipped seqNos holds the session until they arrive or none are queued.
+        await db.schema.alterTable('sessions').addColumn('awaiting_messages', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+      },
+    },
+  },
+  {
+    name: '0015_sessions_energy_running',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        // Energy kept up to date from each batch's new readings instead of re-reading every sample (session-energy.ts).
+        await db.schema
+          .alterTable('sessions')
+          .addColumn('energy_sum_wh', 'double precision')
+          .addColumn('energy_register_at', 'timestamptz')
+          .addColumn('energy_register_wh', 'double precision')
+          .execute();
+      },
+    },
+  },
 ];

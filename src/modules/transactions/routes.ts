@@ -3,7 +3,8 @@ import { principalOf, driverTokensOf, stationScopeOf, type Principal } from '../
 import { cursorOf } from '../../platform/pagination.js';
 import { DomainError } from '../../platform/errors.js';
 import type { TransactionsService } from './service.js';
-import { SESSION_STATUSES, type SessionQuery, type SessionStatus, type SessionView } from './types.js';
+import { SESSION_STATUSES, type SessionQuery, type SessionStatus } from './types.js';
+import { sessionsCsv } from './sessions-csv.js';
 
 interface ListQuery {
   stationId?: string;
@@ -47,31 +48,6 @@ function toQuery(q: ListQuery, limit: number): SessionQuery {
   };
 }
 
-const CSV_COLUMNS = [
-  'id',
-  'stationId',
-  'evseId',
-  'connectorId',
-  'transactionId',
-  'idToken',
-  'status',
-  'stopReason',
-  'startedAt',
-  'stoppedAt',
-  'energyWh',
-] as const satisfies readonly (keyof SessionView)[];
-
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  // Quote what needs it; a leading =,+,-,@ is prefixed so a spreadsheet does not run it as a formula.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** Largest CSV export in one request; narrow the time range for more. */
-const CSV_MAX_ROWS = 100_000;
-
 export function registerTransactionRoutes(app: FastifyInstance, sessions: TransactionsService): void {
   app.get<{ Querystring: ListQuery }>(
     '/api/v1/sessions',
@@ -90,20 +66,8 @@ export function registerTransactionRoutes(app: FastifyInstance, sessions: Transa
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      const { tenantId } = principal;
-      const lines = [CSV_COLUMNS.join(',')];
-      let after: string | undefined;
-      let rows = 0;
-      do {
-        const page = await sessions.list(tenantId, scoped(principal, { ...toQuery(request.query, 500), after }));
-        for (const item of page.items) lines.push(CSV_COLUMNS.map((c) => csvField(item[c])).join(','));
-        rows += page.items.length;
-        after = page.nextCursor ?? undefined;
-      } while (after && rows < CSV_MAX_ROWS);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="sessions.csv"')
-        .send(`${lines.join('\r\n')}\r\n`);
+      const csv = await sessionsCsv((after) => sessions.list(principal.tenantId, scoped(principal, { ...toQuery(request.query, 500), after })));
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="sessions.csv"').send(csv);
     },
   );
 

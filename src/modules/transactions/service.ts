@@ -1,15 +1,20 @@
 import type { Clock } from '../../platform/clock.js';
-import type { EventBus } from '../../platform/bus.js';
 import type { IdSource } from '../../platform/ids.js';
 import { Batcher } from '../../platform/batcher.js';
 import { DomainError } from '../../platform/errors.js';
-import { SUPERSEDED, type TransactionsStore, type SessionRow, type NewSampleRow, type SessionEventWrite, type AppliedEvent } from './store.js';
+import type { TransactionsStore, SessionRow, SessionEventWrite, AppliedEvent } from './store.js';
 import type { GroupCommit } from './group-commit.js';
 import type { MeterSampleWriter } from './sample-writer.js';
-import type { TransactionsEvent } from './events.js';
-import { ENERGY_REGISTER, POWER_IMPORT, energyFromRegister, normalise } from './meter.js';
+import type { TransactionOutbox } from './outbox.js';
+import { endedEvent, meterSampledEvent, statusCheckedEvent, updatedEvent } from './session-events.js';
+import { ENERGY_REGISTER, POWER_IMPORT, energyFromRegister } from './meter.js';
+import { sampleRows } from './sample-rows.js';
+import { accepted, replayedVerdict } from './verdicts.js';
+import { decodeCursor, encodeCursor, toView, transactionStatusOf } from './session-view.js';
+import { attachToConnectorSessions, readingSpan } from './connector-session.js';
+import { OpenConnectorSessions } from './open-connectors.js';
+import type { StartWrite, StartWritten, StopWrite, StopWritten } from './numbered-writes.js';
 import {
-  SESSION_STATUSES,
   type AuthorizeContext,
   type ChargingState,
   type IdToken,
@@ -22,14 +27,11 @@ import {
   type StartOutcome,
   type StartRequest,
   type StopRequest,
-  type IdTagInfo,
   type TokenAuthorizer,
-  type TokenStatus,
   type TokenVerdict,
   type TransactionEventInput,
   type TransactionRef,
   type TransactionStatusAnswer,
-  type TransactionStatusView,
 } from './types.js';
 
 export interface TransactionsServiceDeps {
@@ -37,7 +39,12 @@ export interface TransactionsServiceDeps {
   samples: MeterSampleWriter;
   /** TransactionEvents, recorded and applied by group commit (one statement per batch). */
   events: GroupCommit<SessionEventWrite, AppliedEvent>;
-  bus: EventBus;
+  /** Records and the events they cause go into one database transaction (ADR 008). */
+  outbox: TransactionOutbox;
+  /** 1.6 StartTransaction's Started record and superseding (numbered-writes.ts), group-committed with their events. */
+  starts: GroupCommit<StartWrite, StartWritten>;
+  /** 1.6 StopTransaction's finish and Ended record, group-committed with their events. */
+  stops: GroupCommit<StopWrite, StopWritten>;
   clock: Clock;
   ids: IdSource;
   authorizer: TokenAuthorizer;
@@ -55,6 +62,9 @@ const CONNECTOR_STATUS_16: Record<string, SessionStatus> = {
   Charging: 'charging',
   SuspendedEV: 'suspended_ev',
   SuspendedEVSE: 'suspended_evse',
+  // Stopped at the connector, cable or vehicle still there (§4.9 Finishing), its StopTransaction
+  // not here yet (in flight, or queued offline): plugged, not charging.
+  Finishing: 'idle',
 };
 
 const SESSION_CACHE_MAX = 50_000;
@@ -77,6 +87,9 @@ function txKey(stationId: string, stationTxId: string): string {
 export class TransactionsService {
   /** Recently seen transactions: a MeterValues or the next TransactionEvent costs no lookup. */
   private readonly known = new Map<string, KnownTransaction>();
+
+  /** Status of the 1.6 session open on each connector, as this process wrote it. */
+  private readonly connectors = new OpenConnectorSessions();
 
   /** Open 2.x sessions per (tenant, station), looked up for many stations in one query. */
   private readonly openLoader: Batcher<string, SessionRow[]>;
@@ -125,72 +138,86 @@ export class TransactionsService {
     const transactionId = row.ocpp16_transaction_id as number;
     this.remember(stationId, row.station_tx_id, row.id, row.evse_id);
     await this.deps.samples.write(
-      this.sampleRows(tenantId, stationId, req.evseId, row.id, [
+      sampleRows(tenantId, stationId, req.evseId, row.id, [
         { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.Begin', value: req.meterStartWh, unit: 'Wh' },
       ]),
     );
-    const fresh = await store.insertEvent({
-      tenant_id: tenantId,
-      station_id: stationId,
-      station_tx_id: row.station_tx_id,
-      event_key: 'start',
-      seq_no: null,
-      session_id: row.id,
-      event_type: 'Started',
-      trigger_reason: null,
-      offline: row.offline,
-      occurred_at: req.timestamp,
-      payload: { ...req, timestamp: req.timestamp.toISOString() },
-      received_at: now,
-    });
+    // The Started record and the superseding of older open sessions on the connector, group-committed;
+    // the batch's transaction stages TransactionStarted/Ended too, published once it commits (ADR 008).
+    await this.deps.starts.submit(
+      {
+        session: row,
+        event: {
+          tenant_id: tenantId,
+          station_id: stationId,
+          station_tx_id: row.station_tx_id,
+          event_key: 'start',
+          seq_no: null,
+          session_id: row.id,
+          event_type: 'Started',
+          trigger_reason: null,
+          offline: row.offline,
+          occurred_at: req.timestamp,
+          payload: { ...req, timestamp: req.timestamp.toISOString() },
+          received_at: now,
+        },
+        evseId: req.evseId,
+        now,
+      },
+      // Two starts on one connector never share a statement: the later one supersedes the earlier.
+      `${stationId}\u0000${req.evseId}`,
+    );
+    // A live first start is the newest session on its connector (older ones were just superseded).
+    if (created && !row.offline && row.status !== 'finished') this.connectors.opened(tenantId, stationId, req.evseId, row.id, row.status);
     // A retry answers what the first delivery answered (a fresh check would now see the token busy).
     const answered = created ? verdict : replayedVerdict(row.auth_status, verdict);
-    // Published once, by the delivery that completed the record (a retry after a crash included).
-    if (fresh) this.publishStarted(tenantId, row);
-    for (const stale of await store.supersedeOpen(tenantId, stationId, req.evseId, { id: row.id, startedAt: req.timestamp }, now)) {
-      this.publishEnded(tenantId, stale);
-    }
     return { sessionId: row.id, transactionId, verdict: answered, created };
   }
 
   /** A stop of a CSMS-numbered transaction (1.6); unknown or already stopped is answered all the same. */
   async stopTransaction(tenantId: string, stationId: string, req: StopRequest): Promise<{ verdict: TokenVerdict | undefined }> {
     const { store } = this.deps;
-    const session = await store.byNumber(stationId, req.transactionId);
-    const verdict = req.idToken
-      ? await this.verdict(tenantId, req.idToken, { stationId, evseId: session?.evse_id ?? undefined, purpose: 'stop', transactionId: session?.id }, session)
+    // The session its start remembered costs no look-up; otherwise (a restart since) it is read.
+    const stationTxId = String(req.transactionId);
+    const known = this.known.get(txKey(stationId, stationTxId));
+    const session = known ? undefined : await store.byNumber(stationId, req.transactionId);
+    const sessionId = known?.sessionId ?? session?.id;
+    const sessionEvse = known ? known.evseId : session?.evse_id;
+    const verdictPromise = req.idToken
+      ? this.verdict(tenantId, req.idToken, { stationId, evseId: sessionEvse ?? undefined, purpose: 'stop', transactionId: sessionId }, session)
       : undefined;
-    const evseId = session?.evse_id ?? 0;
+    verdictPromise?.catch(() => undefined);
+    const evseId = sessionEvse ?? 0;
     const readings: MeterReading[] = [
       ...req.readings,
       { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.End', value: req.meterStopWh, unit: 'Wh' },
     ];
-    await this.deps.samples.write(this.sampleRows(tenantId, stationId, evseId, session?.id ?? null, readings));
-    if (!session) return { verdict };
+    await this.deps.samples.write(sampleRows(tenantId, stationId, evseId, sessionId ?? null, readings));
+    const verdict = await verdictPromise;
+    if (!sessionId) return { verdict };
     const now = this.deps.clock.now();
-    const finished = await store.finishNumbered(stationId, req.transactionId, {
-      stoppedAt: req.timestamp,
-      meterStopWh: req.meterStopWh,
-      reason: req.reason ?? 'Local',
-      stopIdToken: req.idToken?.idToken ?? null,
-      now,
-    });
-    await store.insertEvent({
-      tenant_id: tenantId,
-      station_id: stationId,
-      station_tx_id: session.station_tx_id,
-      event_key: 'stop',
-      seq_no: null,
-      session_id: session.id,
-      event_type: 'Ended',
-      trigger_reason: null,
-      offline: false,
-      occurred_at: req.timestamp,
-      payload: { ...req, timestamp: req.timestamp.toISOString() },
-      received_at: now,
-    });
-    if (finished && session.stop_reason === SUPERSEDED) this.publishUpdated(tenantId, finished);
-    else if (finished) this.publishEnded(tenantId, finished);
+    // Finished and the Ended record, group-committed with TransactionEnded (or Updated) in the batch's transaction.
+    await this.deps.stops.submit(
+      {
+        event: {
+          tenant_id: tenantId,
+          station_id: stationId,
+          station_tx_id: stationTxId,
+          event_key: 'stop',
+          seq_no: null,
+          session_id: sessionId,
+          event_type: 'Ended',
+          trigger_reason: null,
+          offline: false,
+          occurred_at: req.timestamp,
+          payload: { ...req, timestamp: req.timestamp.toISOString() },
+          received_at: now,
+        },
+        stop: { stoppedAt: req.timestamp, meterStopWh: req.meterStopWh, reason: req.reason ?? 'Local', stopIdToken: req.idToken?.idToken ?? null, now },
+      },
+      sessionId,
+    );
+    this.connectors.closed(tenantId, stationId, evseId, sessionId);
     return { verdict };
   }
 
@@ -202,7 +229,6 @@ export class TransactionsService {
     const { store } = this.deps;
     const now = this.deps.clock.now();
     let known = this.known.get(txKey(stationId, ev.stationTxId));
-    let created = false;
     if (!known) {
       const ensured = await store.ensureStationSession({
         id: this.deps.ids.uuid(),
@@ -218,7 +244,6 @@ export class TransactionsService {
         offline: ev.offline,
         updated_at: now,
       });
-      created = ensured.created;
       known = this.remember(stationId, ev.stationTxId, ensured.row.id, ensured.row.evse_id);
     }
     const sessionId = known.sessionId;
@@ -230,8 +255,9 @@ export class TransactionsService {
       : undefined;
     verdictPromise?.catch(() => undefined);
     // Samples first, so the energy an Ended reports includes its own readings.
-    await this.deps.samples.write(this.sampleRows(tenantId, stationId, evseId, sessionId, ev.readings));
-    const { row, previousStatus, fresh } = await this.deps.events.submit(
+    await this.deps.samples.write(sampleRows(tenantId, stationId, evseId, sessionId, ev.readings));
+    // Its events (Started, Updated, Ended) are staged in the batch's transaction (create.ts, ADR 008).
+    const { row } = await this.deps.events.submit(
       {
         patch: {
           seqNo: ev.seqNo,
@@ -265,37 +291,18 @@ export class TransactionsService {
       sessionId,
     );
     if (row.evse_id !== known.evseId) this.remember(stationId, ev.stationTxId, row.id, row.evse_id);
-    if (fresh) {
-      if (created) this.publishStarted(tenantId, row);
-      if (row.status === 'finished' && previousStatus !== 'finished') this.publishEnded(tenantId, row);
-      else if (!created && row.status !== 'finished') this.publishUpdated(tenantId, row);
-    }
     return { verdict: await verdictPromise };
   }
 
   /** Meter values outside transaction messages; attributed to the session they name, if known. */
   async recordMeterValues(tenantId: string, stationId: string, input: MeterValuesInput): Promise<void> {
     const sessionId = input.transaction ? await this.sessionIdFor(stationId, input.transaction) : null;
-    const rows = this.sampleRows(tenantId, stationId, input.evseId, sessionId, input.readings);
-    await this.deps.samples.write(rows);
-    const last = rows[rows.length - 1];
-    if (!last) return;
-    const register = rows.filter((r) => r.measurand === ENERGY_REGISTER && r.phase === '').at(-1);
-    const power = rows.filter((r) => r.measurand === POWER_IMPORT && r.phase === '').at(-1);
-    this.publish({
-      type: 'MeterSampled',
-      tenantId,
-      occurredAt: this.deps.clock.now(),
-      payload: {
-        stationId,
-        evseId: input.evseId,
-        sessionId,
-        samples: rows.length,
-        energyRegisterWh: register?.normalised_value ?? null,
-        powerW: power?.normalised_value ?? null,
-        at: (last.sampled_at as Date).toISOString(),
-      },
-    });
+    let rows = sampleRows(tenantId, stationId, input.evseId, sessionId, input.readings);
+    const span = !input.transaction && input.connectorSession && input.evseId > 0 ? readingSpan(rows) : undefined;
+    if (span) rows = attachToConnectorSessions(rows, await this.deps.store.sessionsOnConnector(tenantId, stationId, input.evseId, span.from, span.to));
+    // MeterSampled is staged with the rows; a retried MeterValues is the same event (same id) and is not published again.
+    const sampled = meterSampledEvent(tenantId, stationId, input.evseId, rows, this.deps.clock.now());
+    await this.deps.samples.write(rows, sampled ? [sampled] : []);
   }
 
   /**
@@ -305,8 +312,14 @@ export class TransactionsService {
   async connectorStatusChanged(tenantId: string, stationId: string, evseId: number, connectorStatus: string): Promise<void> {
     const status = CONNECTOR_STATUS_16[connectorStatus];
     if (!status) return;
-    const row = await this.deps.store.followConnector(tenantId, stationId, evseId, status, this.deps.clock.now());
-    if (row) this.publishUpdated(tenantId, row);
+    // Nothing to write when the session open on the connector is known to be in that status already.
+    if (this.connectors.hasStatus(tenantId, stationId, evseId, status)) return;
+    const now = this.deps.clock.now();
+    const row = await this.deps.outbox.record(async (tx) => {
+      const followed = await tx.followConnector(tenantId, stationId, evseId, status, now);
+      return { value: followed, events: followed ? [updatedEvent(tenantId, followed, `${status}:${this.deps.ids.uuid()}`, now)] : [] };
+    });
+    if (row) this.connectors.opened(tenantId, stationId, evseId, row.id, row.status);
   }
 
   /**
@@ -321,31 +334,25 @@ export class TransactionsService {
   /**
    * Records a station's GetTransactionStatus answer (E14) on the session. Not ongoing with nothing
    * queued closes a session still open here as ENDED_UNREPORTED; messages still queued keep it open
-   * for the events the station will deliver. Returns undefined for an unknown session.
+   * for the events the station will deliver. A session ended while awaiting skipped seqNos closes
+   * (TransactionEnded) once nothing is queued (TC_E_31). Returns undefined for an unknown session.
    */
   async recordTransactionStatus(tenantId: string, sessionId: string, answer: TransactionStatusAnswer): Promise<SessionView | undefined> {
     const now = this.deps.clock.now();
     const done = answer.ongoingIndicator === false && !answer.messagesInQueue;
     // What the station sent before it answered is written first, so its own Ended is not overtaken.
-    if (done) await this.flush();
-    let row = await this.deps.store.recordTransactionStatus(tenantId, sessionId, answer, now);
-    if (!row) return undefined;
-    let closed = false;
-    if (done && row.status !== 'finished') {
-      const finished = await this.deps.store.closeUnreported(tenantId, sessionId, now);
-      if (finished) {
-        row = finished;
-        closed = true;
-        this.publishEnded(tenantId, finished);
-      }
-    }
-    this.publish({
-      type: 'TransactionStatusChecked',
-      tenantId,
-      occurredAt: now,
-      payload: { ...ref(row), ongoingIndicator: answer.ongoingIndicator ?? null, messagesInQueue: answer.messagesInQueue, closed },
+    if (!answer.messagesInQueue) await this.flush();
+    const row = await this.deps.outbox.record(async (tx) => {
+      const checked = await tx.recordTransactionStatus(tenantId, sessionId, answer, now);
+      if (!checked) return { value: undefined, events: [] };
+      // Ended with seqNos missing (E14, TC_E_31): nothing queued means they will never come; the session closes as it is.
+      const released = !answer.messagesInQueue && checked.awaiting_messages ? (await tx.setAwaitingMessages([sessionId], false, now))[0] : undefined;
+      const finished = released ?? (done && checked.status !== 'finished' ? await tx.closeUnreported(tenantId, sessionId, now) : undefined);
+      const current = finished ?? checked;
+      const checkedEvent = statusCheckedEvent(tenantId, current, answer, finished !== undefined, this.deps.ids.uuid(), now);
+      return { value: current, events: finished ? [endedEvent(tenantId, finished, now), checkedEvent] : [checkedEvent] };
     });
-    return toView(row);
+    return row ? toView(row) : undefined;
   }
 
   /** For the authorization module's concurrent-transaction rule; `exceptSessionId` is the transaction asked about. */
@@ -385,6 +392,14 @@ export class TransactionsService {
   async flush(): Promise<void> {
     await this.deps.samples.flush();
     await this.deps.events.flush();
+    await this.deps.starts.flush();
+    await this.deps.stops.flush();
+    await this.deps.outbox.flush();
+  }
+
+  /** Start-up: publishes the events a previous process committed but never published (ADR 008). */
+  relayUnpublishedEvents(): Promise<number> {
+    return this.deps.outbox.relay();
   }
 
   private async verdict(tenantId: string, token: IdToken, context: AuthorizeContext, session: SessionRow | undefined): Promise<TokenVerdict> {
@@ -410,132 +425,4 @@ export class TransactionsService {
     this.known.set(txKey(stationId, stationTxId), entry);
     return entry;
   }
-
-  private sampleRows(tenantId: string, stationId: string, evseId: number, sessionId: string | null, readings: readonly MeterReading[]): NewSampleRow[] {
-    return readings.map((r) => {
-      const n = normalise(r);
-      return {
-        tenant_id: tenantId,
-        session_id: sessionId,
-        station_id: stationId,
-        evse_id: evseId,
-        sampled_at: r.sampledAt,
-        measurand: r.measurand,
-        phase: r.phase ?? '',
-        location: r.location ?? '',
-        context: r.context ?? '',
-        value: n.value,
-        unit: n.unit,
-        normalised_value: n.normalisedValue,
-        normalised_unit: n.normalisedUnit,
-        signed_data: r.signedData ?? null,
-      };
-    });
-  }
-
-  private publishStarted(tenantId: string, row: SessionRow): void {
-    this.publish({
-      type: 'TransactionStarted',
-      tenantId,
-      occurredAt: this.deps.clock.now(),
-      payload: { ...ref(row), idToken: row.id_token, startedAt: row.started_at.toISOString(), remoteStartId: row.remote_start_id },
-    });
-  }
-
-  private publishUpdated(tenantId: string, row: SessionRow): void {
-    this.publish({
-      type: 'TransactionUpdated',
-      tenantId,
-      occurredAt: this.deps.clock.now(),
-      payload: { ...ref(row), status: parseStatus(row.status), idToken: row.id_token, energyWh: Number(row.energy_wh ?? 0) },
-    });
-  }
-
-  private publishEnded(tenantId: string, row: SessionRow): void {
-    this.publish({
-      type: 'TransactionEnded',
-      tenantId,
-      occurredAt: this.deps.clock.now(),
-      payload: {
-        ...ref(row),
-        idToken: row.id_token,
-        stopReason: row.stop_reason,
-        startedAt: row.started_at.toISOString(),
-        stoppedAt: (row.stopped_at ?? this.deps.clock.now()).toISOString(),
-        energyWh: Number(row.energy_wh ?? 0),
-      },
-    });
-  }
-
-  private publish(event: TransactionsEvent): void {
-    this.deps.bus.publish(event);
-  }
-}
-
-function ref(row: SessionRow) {
-  return { sessionId: row.id, stationId: row.station_id, evseId: row.evse_id, transactionId: row.station_tx_id };
-}
-
-function transactionStatusOf(row: SessionRow): TransactionStatusView | null {
-  if (!row.tx_status_checked_at || row.tx_status_messages_in_queue === null) return null;
-  return { checkedAt: row.tx_status_checked_at.toISOString(), ongoingIndicator: row.tx_status_ongoing, messagesInQueue: row.tx_status_messages_in_queue };
-}
-
-function accepted(verdict: TokenVerdict): TokenVerdict {
-  return { status: 'Accepted', idTagInfo: { ...verdict.idTagInfo, status: 'Accepted' }, idTokenInfo: { ...verdict.idTokenInfo, status: 'Accepted' } };
-}
-
-const IDTAG_STATUSES: readonly string[] = ['Accepted', 'Blocked', 'Expired', 'Invalid', 'ConcurrentTx'];
-
-/** The first delivery's answer again, with the details (expiry, group) of a fresh look-up. */
-function replayedVerdict(status: string | null, fresh: TokenVerdict): TokenVerdict {
-  if (status === null || status === fresh.status) return fresh;
-  const tokenStatus = status as TokenStatus;
-  return {
-    status: tokenStatus,
-    idTagInfo: { ...fresh.idTagInfo, status: (IDTAG_STATUSES.includes(status) ? status : 'Invalid') as IdTagInfo['status'] },
-    idTokenInfo: { ...fresh.idTokenInfo, status: tokenStatus },
-  };
-}
-
-function parseStatus(value: string): SessionStatus {
-  return (SESSION_STATUSES as readonly string[]).includes(value) ? (value as SessionStatus) : 'pending';
-}
-
-function encodeCursor(row: SessionRow): string {
-  return Buffer.from(JSON.stringify([row.started_at.toISOString(), row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { startedAt: Date; id: string } {
-  try {
-    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const at = new Date(startedAt);
-    if (typeof id !== 'string' || Number.isNaN(at.getTime())) throw new Error('bad cursor');
-    return { startedAt: at, id };
-  } catch {
-    throw new DomainError('InvalidInput', 'after is not a cursor this API returned', { field: 'after' });
-  }
-}
-
-export function toView(row: SessionRow): SessionView {
-  return {
-    id: row.id,
-    stationId: row.station_id,
-    evseId: row.evse_id,
-    connectorId: row.connector_id,
-    transactionId: row.station_tx_id,
-    idToken: row.id_token,
-    idTokenType: row.id_token_type,
-    stopIdToken: row.stop_id_token,
-    status: parseStatus(row.status),
-    stopReason: row.stop_reason,
-    startedAt: row.started_at.toISOString(),
-    stoppedAt: row.stopped_at ? row.stopped_at.toISOString() : null,
-    meterStartWh: row.meter_start_wh === null ? null : Number(row.meter_start_wh),
-    meterStopWh: row.meter_stop_wh === null ? null : Number(row.meter_stop_wh),
-    energyWh: Number(row.energy_wh ?? 0),
-    remoteStartId: row.remote_start_id,
-    reservationId: row.reservation_id,
-    offline: row.offline,
-  };
 }

@@ -1,6 +1,8 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { MeterSamplesTable, SessionEventsTable, SessionsTable, TransactionsTables } from './tables.js';
 import { ENERGY_REGISTER, POWER_IMPORT } from './meter.js';
+import { updateSessionEnergy } from './session-energy.js';
+import { writeStarts, writeStops, type StartWrite, type StartWritten, type StopWrite, type StopWritten } from './numbered-writes.js';
 import type { SessionStatus } from './types.js';
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -45,6 +47,8 @@ export interface SessionEventWrite {
 export interface AppliedEvent {
   row: SessionRow;
   previousStatus: string;
+  /** The session's highest seqNo before this event; null: no event of it was applied before. */
+  previousSeqNo: number | null;
   /** false: this event was recorded before (a retry). */
   fresh: boolean;
 }
@@ -114,16 +118,6 @@ export class TransactionsStore {
     return this.db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   }
 
-  /** Records a transaction message; false when it was already recorded (a retry). */
-  async insertEvent(row: NewEventRow): Promise<boolean> {
-    const result = await this.db
-      .insertInto('session_events')
-      .values({ ...row, payload: JSON.stringify(row.payload) })
-      .onConflict((oc) => oc.columns(['station_id', 'station_tx_id', 'event_key']).doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
-  }
-
   /**
    * Records TransactionEvents and applies each to its session, all in one atomic statement (at
    * most one event per session: the caller's group commit keys batches by session). `fresh` is
@@ -160,7 +154,7 @@ export class TransactionsStore {
       ];
       return sql`(${sql.join(values)})`;
     });
-    const result = await sql<SessionRow & { previous_status: string; fresh: boolean }>`
+    const result = await sql<SessionRow & { previous_status: string; previous_seq_no: number | null; fresh: boolean }>`
       with v (session_id, seq_no, ts, ended, status, stop_reason, evse_id, connector_id, id_token, id_token_type, remote_start_id,
               reservation_id, offline, now, tenant_id, station_id, station_tx_id, event_key, event_type, trigger_reason, payload, received_at)
         as (values ${sql.join(rows)}),
@@ -170,7 +164,7 @@ export class TransactionsStore {
         on conflict (station_id, station_tx_id, event_key) do nothing
         returning session_id
       ),
-      old as (select id, status as previous_status from sessions where id in (select session_id from v) for update)
+      old as (select id, status as previous_status, last_seq_no as previous_seq_no from sessions where id in (select session_id from v) for update)
       update sessions s set
         status = case
           when v.ended then 'finished'
@@ -192,60 +186,14 @@ export class TransactionsStore {
         updated_at = v.now
       from v join old on old.id = v.session_id
       where s.id = v.session_id
-      returning s.*, old.previous_status, exists (select 1 from ev where ev.session_id = s.id) as fresh`.execute(this.db);
+      returning s.*, old.previous_status, old.previous_seq_no, exists (select 1 from ev where ev.session_id = s.id) as fresh`.execute(this.db);
     const byId = new Map(result.rows.map((r) => [r.id, r]));
     return items.map(({ event }) => {
       const updated = byId.get(event.session_id);
       if (!updated) throw new Error(`session ${event.session_id} vanished`);
-      const { previous_status: previousStatus, fresh, ...row } = updated;
-      return { row, previousStatus, fresh };
+      const { previous_status: previousStatus, previous_seq_no: previousSeqNo, fresh, ...row } = updated;
+      return { row, previousStatus, previousSeqNo, fresh };
     });
-  }
-
-  /**
-   * Closes a CSMS-numbered session; undefined when it is unknown or already stopped. A session
-   * closed only because a newer one started on its connector still takes its real stop.
-   */
-  async finishNumbered(
-    stationId: string,
-    transactionId: number,
-    stop: { stoppedAt: Date; meterStopWh: number; reason: string; stopIdToken: string | null; now: Date },
-  ): Promise<SessionRow | undefined> {
-    return this.db
-      .updateTable('sessions')
-      .set({
-        status: 'finished',
-        stopped_at: stop.stoppedAt,
-        meter_stop_wh: stop.meterStopWh,
-        stop_reason: stop.reason,
-        stop_id_token: stop.stopIdToken,
-        updated_at: stop.now,
-      })
-      .where('station_id', '=', stationId)
-      .where('ocpp16_transaction_id', '=', transactionId)
-      .where((eb) => eb.or([eb('status', '<>', 'finished'), eb('stop_reason', '=', SUPERSEDED)]))
-      .returningAll()
-      .executeTakeFirst();
-  }
-
-  /**
-   * A connector has one transaction at a time (1.6 §4.8): when a newer one starts, an older one
-   * still open lost its StopTransaction (dropped after the station's retries). It is closed so it
-   * does not hold its token as "charging elsewhere" forever.
-   */
-  supersedeOpen(tenantId: string, stationId: string, evseId: number, newer: { id: string; startedAt: Date }, now: Date): Promise<SessionRow[]> {
-    return this.db
-      .updateTable('sessions')
-      .set({ status: 'finished', stop_reason: SUPERSEDED, stopped_at: newer.startedAt, updated_at: now })
-      .where('tenant_id', '=', tenantId)
-      .where('station_id', '=', stationId)
-      .where('evse_id', '=', evseId)
-      .where('ocpp16_transaction_id', 'is not', null)
-      .where('status', '<>', 'finished')
-      .where('started_at', '<', newer.startedAt)
-      .where('id', '<>', newer.id)
-      .returningAll()
-      .execute();
   }
 
   /** 1.6 reports charging states only as connector status: the open CSMS-numbered session on that connector follows. */
@@ -260,6 +208,25 @@ export class TransactionsStore {
       .where('status', 'not in', ['finished', status])
       .returningAll()
       .executeTakeFirst();
+  }
+
+  /**
+   * CSMS-numbered (1.6) sessions on one connector whose span [started_at, stopped_at] overlaps
+   * [from, to], newest first: where a MeterValues without transactionId belongs (§4.7).
+   */
+  sessionsOnConnector(tenantId: string, stationId: string, evseId: number, from: Date, to: Date): Promise<SessionRow[]> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('station_id', '=', stationId)
+      .where('evse_id', '=', evseId)
+      .where('ocpp16_transaction_id', 'is not', null)
+      .where('started_at', '<=', to)
+      .where((eb) => eb.or([eb('stopped_at', 'is', null), eb('stopped_at', '>=', from)]))
+      .orderBy('started_at', 'desc')
+      .limit(50)
+      .execute();
   }
 
   byNumber(stationId: string, transactionId: number): Promise<SessionRow | undefined> {
@@ -284,7 +251,10 @@ export class TransactionsStore {
     return row !== undefined;
   }
 
-  /** Writes samples (a retried reading is ignored) and refreshes the energy of the sessions they touch. */
+  /**
+   * Writes samples (a retried reading is ignored) and the running energy of the sessions they
+   * touch. Called on a store bound to a database transaction (the outbox's), so both land together.
+   */
   async insertSamples(batch: NewSampleRow[]): Promise<void> {
     const rows = uniqueReadings(batch);
     for (let i = 0; i < rows.length; i += SAMPLES_PER_STATEMENT) {
@@ -301,31 +271,17 @@ export class TransactionsStore {
         )
         .execute();
     }
-    const sessions = [...new Set(rows.filter((r) => r.session_id && r.measurand === ENERGY_REGISTER).map((r) => r.session_id as string))];
-    if (sessions.length > 0) await this.refreshEnergy(sessions);
+    await updateSessionEnergy(this.db, rows);
   }
 
-  /**
-   * Session energy = sum of register increases in time order (one reading per instant; a drop is
-   * a reset and starts a new baseline). Same rule as `energyFromRegister`, done in one statement.
-   */
-  async refreshEnergy(sessionIds: readonly string[]): Promise<void> {
-    await sql`
-      update sessions s set energy_wh = e.energy_wh
-      from (
-        select session_id, round(coalesce(sum(greatest(delta, 0)), 0))::bigint as energy_wh
-        from (
-          select session_id, wh - lag(wh) over (partition by session_id order by sampled_at) as delta
-          from (
-            select session_id, sampled_at, max(normalised_value) as wh
-            from meter_samples
-            where session_id in (${sql.join(sessionIds)}) and measurand = ${ENERGY_REGISTER} and phase = '' and normalised_value is not null
-            group by session_id, sampled_at
-          ) r
-        ) d
-        group by session_id
-      ) e
-      where s.id = e.session_id`.execute(this.db);
+  /** A batch of 1.6 starts: Started records and superseding, one statement (numbered-writes.ts). */
+  writeStarts(items: readonly StartWrite[]): Promise<StartWritten[]> {
+    return writeStarts(this.db, items);
+  }
+
+  /** A batch of 1.6 stops: finishes and Ended records, one statement (numbered-writes.ts). */
+  writeStops(items: readonly StopWrite[]): Promise<StopWritten[]> {
+    return writeStops(this.db, items);
   }
 
   timeline(tenantId: string, sessionId: string) {
@@ -380,8 +336,48 @@ export class TransactionsStore {
       .where('tenant_id', '=', tenantId)
       .where('station_id', 'in', stationIds)
       .where('ocpp16_transaction_id', 'is', null)
-      .where('status', '<>', 'finished')
+      // Ended but awaiting skipped seqNos (E14) is asked about too.
+      .where((eb) => eb.or([eb('status', '<>', 'finished'), eb('awaiting_messages', '=', true)]))
       .orderBy('started_at', 'desc')
+      .execute();
+  }
+
+  /**
+   * The seqNos missing below the highest one recorded (seqNo starts at 0 per transaction,
+   * TC_E_53), per session; sessions with none missing are left out. At most 100 listed each.
+   */
+  async missingSeqNos(sessionIds: readonly string[]): Promise<Map<string, number[]>> {
+    const missing = new Map<string, number[]>();
+    if (sessionIds.length === 0) return missing;
+    const rows = await this.db
+      .selectFrom('session_events')
+      .select((eb) => ['session_id', eb.fn.max<number>('seq_no').as('highest'), sql<number>`count(distinct seq_no)::integer`.as('distinct_seq_nos')])
+      .where('session_id', 'in', sessionIds)
+      .where('seq_no', 'is not', null)
+      .groupBy('session_id')
+      .execute();
+    const gapped = rows.filter((r) => r.distinct_seq_nos < Number(r.highest) + 1).map((r) => r.session_id);
+    if (gapped.length === 0) return missing;
+    const present = await this.db.selectFrom('session_events').select(['session_id', 'seq_no']).where('session_id', 'in', gapped).execute();
+    for (const id of gapped) {
+      const seen = new Set(present.filter((p) => p.session_id === id).map((p) => p.seq_no));
+      const highest = Number(rows.find((r) => r.session_id === id)?.highest ?? 0);
+      const list: number[] = [];
+      for (let n = 0; n < highest && list.length < 100; n++) if (!seen.has(n)) list.push(n);
+      missing.set(id, list);
+    }
+    return missing;
+  }
+
+  /** Sets or clears "awaiting missing messages" (E14); returns the sessions it changed. */
+  setAwaitingMessages(sessionIds: readonly string[], awaiting: boolean, now: Date): Promise<SessionRow[]> {
+    if (sessionIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .updateTable('sessions')
+      .set({ awaiting_messages: awaiting, updated_at: now })
+      .where('id', 'in', sessionIds)
+      .where('awaiting_messages', '=', !awaiting)
+      .returningAll()
       .execute();
   }
 

@@ -26,6 +26,10 @@ export interface SessionsTable {
   meter_start_wh: number | null;
   meter_stop_wh: number | null;
   energy_wh: number | null;
+  /** Running state of energy_wh (session-energy.ts): the unrounded sum and the latest register reading. */
+  energy_sum_wh: number | null;
+  energy_register_at: Date | null;
+  energy_register_wh: number | null;
   remote_start_id: number | null;
   reservation_id: number | null;
   last_seq_no: number | null;
@@ -33,6 +37,8 @@ export interface SessionsTable {
   tx_status_checked_at: Date | null;
   tx_status_ongoing: boolean | null;
   tx_status_messages_in_queue: boolean | null;
+  /** E14: ended with seqNos missing; TransactionEnded waits for them, or for the station to say none are queued. */
+  awaiting_messages: Generated<boolean>;
   offline: Generated<boolean>;
   created_at: Generated<Date>;
   updated_at: Date;
@@ -77,8 +83,25 @@ export interface MeterSamplesTable {
   signed_data: string | null;
 }
 
+/**
+ * Domain events written in the same database transaction as the record that caused them, then
+ * published; a row still unpublished at start-up is published then (ADR 008).
+ */
+export interface TransactionOutboxTable {
+  /** Staging order: the relay publishes in it. */
+  seq: Generated<number>;
+  /** The event's stable id (DomainEvent.id). */
+  id: string;
+  tenant_id: string;
+  type: string;
+  payload: unknown;
+  occurred_at: Date;
+  published_at: Date | null;
+}
+
 export interface TransactionsTables {
   sessions: SessionsTable;
   session_events: SessionEventsTable;
   meter_samples: MeterSamplesTable;
+  transaction_outbox: TransactionOutboxTable;
 }

@@ -132,6 +132,8 @@ export type TransactionRef = { csmsTransactionId: number } | { stationTxId: stri
 export interface MeterValuesInput {
   evseId: number;
   transaction?: TransactionRef | undefined;
+  /** 1.6: without a transaction, readings join the session open on this connector at their time (§4.7). */
+  connectorSession?: boolean | undefined;
   readings: MeterReading[];
 }
 
@@ -154,6 +156,8 @@ export interface SessionView {
   remoteStartId: number | null;
   reservationId: number | null;
   offline: boolean;
+  /** E14: ended, but seqNos before its Ended are missing; its TransactionEnded waits for them (TC_E_31). */
+  awaitingMessages: boolean;
 }
 
 export interface EnergyPoint {

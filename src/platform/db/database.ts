@@ -5,6 +5,7 @@ import pg from 'pg';
 import { StartupError } from '../errors.js';
 import { PGlitePool } from './pglite-pool.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { countStatement } from './statement-count.js';
 
 export interface DatabaseHandle<DB> {
   db: Kysely<DB>;
@@ -42,7 +43,7 @@ async function openPostgres<DB>(url: string): Promise<DatabaseHandle<DB>> {
     await pool.end().catch(() => undefined);
     throw new StartupError(`cannot reach the database at ${redactUrl(url)}: ${(err as Error).message}`);
   }
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: countStatement });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
@@ -68,7 +69,7 @@ async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<
     throw new StartupError(`cannot open the embedded database in ${options.dataDir}: ${(err as Error).message}`);
   }
   const pool = new PGlitePool(pglite);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }), log: countStatement });
   return {
     db,
     kind: 'pglite',

@@ -6,7 +6,7 @@ import type { MeterValuesInput } from '../../../modules/transactions/index.js';
 import { meterValues, readings16 } from './meter-values.js';
 
 describe('1.6 MeterValues adapter (§4.7)', () => {
-  it('maps connector to EVSE, transactionId to the CSMS-numbered transaction, string values to numbers', async () => {
+  it('maps connector to EVSE, transactionId to the CSMS-numbered transaction (else the connector session), string values to numbers', async () => {
     const calls: MeterValuesInput[] = [];
     const services = { transactions: { recordMeterValues: async (_t: string, _s: string, input: MeterValuesInput) => void calls.push(input) } };
     const ctx: HandlerContext = {
@@ -25,6 +25,8 @@ describe('1.6 MeterValues adapter (§4.7)', () => {
       {
         evseId: 2,
         transaction: { csmsTransactionId: 17 },
+        // §4.7: without a transactionId the readings would join the session open on the connector.
+        connectorSession: true,
         readings: [expect.objectContaining({ measurand: 'Energy.Active.Import.Register', value: 12.5, unit: 'kWh', phase: 'L1' })],
       },
     ]);

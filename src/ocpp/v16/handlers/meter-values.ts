@@ -7,11 +7,12 @@ export interface MeterValuesReq {
   meterValue: MeterValue16[];
 }
 
-/** §4.7: stored before the answer; samples naming a transaction land in its session. */
+/** §4.7: stored before the answer; samples land in the session they name, or else the one open on their connector then. */
 export const meterValues: Handler<MeterValuesReq, Record<string, never>> = async (ctx, req) => {
   await ctx.services.transactions.recordMeterValues(ctx.link.tenantId, ctx.link.stationId, {
     evseId: req.connectorId,
     transaction: req.transactionId !== undefined ? { csmsTransactionId: req.transactionId } : undefined,
+    connectorSession: true,
     readings: readings16(req.meterValue),
   });
   return {};
