@@ -8,6 +8,7 @@ import { connectStation, registerStation } from './helpers/stations.js';
 import { InMemoryBus } from '../src/platform/bus.js';
 import { LiveEventBuffer, registerEventStreamRoutes } from '../src/modules/live-events/index.js';
 import type { StationConnected } from '../src/modules/stations/index.js';
+import { signedInDriver, signedInUser } from './helpers/accounts.js';
 
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
@@ -68,6 +69,38 @@ describe('live event stream', () => {
     const stale = await SseClient.open(`${server.app.baseUrl}/api/v1/events/stream`, { ...auth, 'last-event-id': 'deadbeef.1' });
     expect((await stale.next()).event).toBe('gap');
     stale.close();
+  });
+
+  it('#5 SSE, ADR 021: a site-scoped user sees only events of their sites\' stations and sites, not tenant-wide ones', async () => {
+    const north = (await server.api('POST', '/api/v1/sites', { name: 'SSE North', timeZone: 'Europe/Oslo' })).body.id;
+    const south = (await server.api('POST', '/api/v1/sites', { name: 'SSE South', timeZone: 'Europe/Oslo' })).body.id;
+    await registerStation(server, 'SSE-NORTH-1', { siteId: north });
+    await registerStation(server, 'SSE-SOUTH-1', { siteId: south });
+    const user = await signedInUser(server, { role: 'operator', siteIds: [north] });
+    const stream = await SseClient.open(`${server.app.baseUrl}/api/v1/events/stream?types=ConnectorStatusChanged,SiteUpdated,UserCreated`, {
+      authorization: `Bearer ${user.token}`,
+    });
+    expect(stream.status).toBe(200);
+    await stream.next((m) => m.comment === 'connected');
+    publish('ConnectorStatusChanged', { stationId: 'SSE-SOUTH-1', status: 'Faulted' });
+    publish('UserCreated', { userId: 'someone' });
+    publish('SiteUpdated', { siteId: south });
+    publish('SiteUpdated', { siteId: north });
+    publish('ConnectorStatusChanged', { stationId: 'SSE-NORTH-1', status: 'Available' });
+    expect(JSON.parse((await stream.next()).data!).data).toEqual({ siteId: north });
+    expect(JSON.parse((await stream.next()).data!).data).toEqual({ stationId: 'SSE-NORTH-1', status: 'Available' });
+    stream.close();
+    // Asking for a station outside their sites is the same as asking for one that does not exist.
+    const outside = await fetch(`${server.app.baseUrl}/api/v1/events/stream?stationId=SSE-SOUTH-1`, { headers: { authorization: `Bearer ${user.token}` } });
+    expect(outside.status).toBe(404);
+    await outside.body?.cancel();
+  });
+
+  it('#5 SSE, ADR 021: drivers may not open the stream (403)', async () => {
+    const driver = await signedInDriver(server);
+    const res = await fetch(`${server.app.baseUrl}/api/v1/events/stream`, { headers: { authorization: `Bearer ${driver.token}` } });
+    expect(res.status).toBe(403);
+    await res.body?.cancel();
   });
 
   it('#5 SSE: needs a token; the server ends open streams cleanly when it shuts down', async () => {

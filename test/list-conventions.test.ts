@@ -39,6 +39,17 @@ describe('list conventions', () => {
     expect(paged).toEqual(all);
   });
 
+  it.each(['/api/v1/stations', '/api/v1/sites', '/api/v1/tokens'])('#5 lists: %s with exactly limit items left ends there (no extra empty page)', async (path) => {
+    const total = (await server.api('GET', path)).body.items.length;
+    const whole = await server.api('GET', `${path}?limit=${total}`);
+    expect(whole.body.items).toHaveLength(total);
+    expect(whole.body.nextCursor).toBeNull();
+    const short = await server.api('GET', `${path}?limit=${total - 1}`);
+    const rest = await server.api('GET', `${path}?limit=1&cursor=${encodeURIComponent(short.body.nextCursor)}`);
+    expect(rest.body.items).toHaveLength(1);
+    expect(rest.body.nextCursor).toBeNull();
+  });
+
   it('#5 lists: sessions take cursor too; the old after parameter still works as an alias', async () => {
     expect((await server.api('GET', '/api/v1/sessions?limit=2&cursor=')).status).toBe(200);
     const first = await server.api('GET', '/api/v1/stations?limit=1');

@@ -55,3 +55,13 @@ export function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => Record<st
 export function cursorOf(query: { cursor?: string | undefined; after?: string | undefined }): string | undefined {
   return query.cursor ?? query.after;
 }
+
+/**
+ * Lists ordered by row id whose cursor is the last id handed out: the route fetches `limit + 1`
+ * rows, so a page that ends the list says so (no extra empty page when exactly `limit` remain).
+ */
+export function pageAfterId<T extends { id: string }>(rows: T[], limit: number): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? last.id : null };
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/principal.js';
-import { cursorOf } from '../../platform/pagination.js';
+import { cursorOf, pageAfterId } from '../../platform/pagination.js';
 import { DomainError } from '../../platform/errors.js';
 import type { AuthorizationService } from './service.js';
 import { ID_TOKEN_STATUSES, ID_TOKEN_TYPES, type CreateTokenInput, type IdTokenStatus, type IdTokenType, type UpdateTokenInput } from './types.js';
@@ -98,9 +98,8 @@ export function registerTokenRoutes(app: FastifyInstance, authorization: Authori
       const principal = principalOf(request);
       // A driver sees only the tokens linked to their account (ADR 021).
       if (principal.kind === 'driver') filter.driverId = principal.driver?.id ?? '';
-      const items = await authorization.list(principal.tenantId, { ...filter, after: cursorOf({ cursor, after: filter.after }), limit });
-      const last = items[items.length - 1];
-      return { items, nextCursor: items.length === limit && last ? last.id : null };
+      const items = await authorization.list(principal.tenantId, { ...filter, after: cursorOf({ cursor, after: filter.after }), limit: limit + 1 });
+      return pageAfterId(items, limit);
     },
   );
 

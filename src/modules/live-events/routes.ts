@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DomainEvent } from '../../platform/bus.js';
 import { principalOf } from '../../platform/principal.js';
 import type { LiveEventBuffer, NumberedEvent } from './buffer.js';
-import { sameTenant, type EventVisibility } from './visibility.js';
+import { callerMaySee, type EventVisibility } from './visibility.js';
 
 export interface EventStreamDeps {
   buffer: LiveEventBuffer;
@@ -14,13 +14,13 @@ export interface EventStreamDeps {
 }
 
 /**
- * `GET /api/v1/events/stream`: server-sent events of the caller's tenant. Event ids are
+ * `GET /api/v1/events/stream`: server-sent events the caller may see (`callerMaySee`). Event ids are
  * `<process epoch>.<seq>`, so a `Last-Event-ID` from before a restart is recognised as a gap.
  */
 export function registerEventStreamRoutes(app: FastifyInstance, deps: EventStreamDeps): void {
   const epoch = randomBytes(4).toString('hex');
   const heartbeatMs = deps.heartbeatMs ?? 15_000;
-  const visible = deps.visibility ?? sameTenant;
+  const visible = deps.visibility ?? callerMaySee;
   const maxQueuedBytes = deps.maxQueuedBytes ?? 1024 * 1024;
   const open = new Set<() => void>();
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf, siteScopeOf } from '../../platform/principal.js';
-import { cursorOf } from '../../platform/pagination.js';
+import { cursorOf, pageAfterId } from '../../platform/pagination.js';
 import type { SitesService } from './service.js';
 import type { SiteInput } from './types.js';
 
@@ -70,9 +70,8 @@ export function registerSiteRoutes(app: FastifyInstance, sites: SitesService): v
     async (request) => {
       const limit = request.query.limit ?? 100;
       const principal = principalOf(request);
-      const items = await sites.list(principal.tenantId, { limit, after: cursorOf(request.query), ids: siteScopeOf(principal) });
-      const last = items[items.length - 1];
-      return { items, nextCursor: items.length === limit && last ? last.id : null };
+      const items = await sites.list(principal.tenantId, { limit: limit + 1, after: cursorOf(request.query), ids: siteScopeOf(principal) });
+      return pageAfterId(items, limit);
     },
   );
   app.get<{ Params: { id: string } }>('/api/v1/sites/:id', { config: { minRole: 'viewer' } }, async (request) =>

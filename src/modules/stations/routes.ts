@@ -4,7 +4,7 @@ import { DomainError } from '../../platform/errors.js';
 import type { StationsService } from './service.js';
 import type { FrameArchive } from './frame-archive.js';
 import type { SiteLookup, StationCommands, StationView } from './types.js';
-import { cursorOf } from '../../platform/pagination.js';
+import { cursorOf, pageAfterId } from '../../platform/pagination.js';
 
 export interface StationRoutesDeps {
   stations: StationsService;
@@ -77,10 +77,8 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
     async (request) => {
       const principal = principalOf(request);
       const limit = request.query.limit ?? 100;
-      const options = { limit, after: cursorOf(request.query), siteId: request.query.siteId, ids: stationScopeOf(principal) };
-      const items = (await stations.list(principal.tenantId, options)).map(present);
-      const last = items[items.length - 1];
-      return { items, nextCursor: items.length === limit && last ? last.id : null };
+      const options = { limit: limit + 1, after: cursorOf(request.query), siteId: request.query.siteId, ids: stationScopeOf(principal) };
+      return pageAfterId((await stations.list(principal.tenantId, options)).map(present), limit);
     },
   );
 

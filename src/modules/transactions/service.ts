@@ -363,10 +363,11 @@ export class TransactionsService {
   async list(tenantId: string, q: SessionQuery): Promise<{ items: SessionView[]; nextCursor: string | null }> {
     await this.deps.samples.flush();
     const after = q.after ? decodeCursor(q.after) : undefined;
-    const rows = await this.deps.store.list(tenantId, q, after);
-    const items = rows.map(toView);
-    const last = rows[rows.length - 1];
-    return { items, nextCursor: rows.length === q.limit && last ? encodeCursor(last) : null };
+    // One row more than asked tells whether another page exists (no empty last page).
+    const rows = await this.deps.store.list(tenantId, { ...q, limit: q.limit + 1 }, after);
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { items: page.map(toView), nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
   }
 
   async get(tenantId: string, id: string): Promise<SessionDetail> {
