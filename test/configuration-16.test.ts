@@ -1,29 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/test-server.js';
-import type { RawStation } from './support/raw-station.js';
-import { bootStation, registerStation, type Version } from './helpers/stations.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from './support/test-server.js';
+import { useStationSuite } from './support/station-suite.js';
+import { registerStation } from './helpers/stations.js';
 
 /** OCPP 1.6 configuration through the typed endpoints, over a real socket (§5.8 and §5.4). */
 describe('1.6 configuration', () => {
+  const suite = useStationSuite('CS-CFG', '1.6');
+  const online = suite.online;
   let server: TestServer;
-  let seq = 0;
-  const open: RawStation[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
+  beforeAll(() => {
+    server = suite.server;
   });
-  afterAll(async () => {
-    await Promise.all(open.map((s) => s.close()));
-    await server?.close();
-  });
-
-  async function online(version: Version = '1.6'): Promise<{ id: string; station: RawStation }> {
-    const id = `CS-CFG-${version.replace(/\./g, '')}-${++seq}`;
-    await registerStation(server, id);
-    const station = await bootStation(server, id, version);
-    open.push(station);
-    return { id, station };
-  }
 
   it('1.6 §5.8 GetConfiguration: the station’s keys come back and are stored per station', async () => {
     const { id, station } = await online();
@@ -99,7 +86,7 @@ describe('1.6 configuration', () => {
     expect(missing.status).toBe(400);
     expect(JSON.stringify(missing.body)).toContain('value');
 
-    const offlineId = `CS-CFG-OFF-${++seq}`;
+    const offlineId = suite.nextId('OFF');
     await registerStation(server, offlineId);
     const offline = await server.api('POST', `/api/v1/stations/${offlineId}/get-configuration`, {});
     expect(offline.status).toBe(409);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/test-server.js';
-import type { RawStation } from './support/raw-station.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from './support/test-server.js';
+import { useStationSuite } from './support/station-suite.js';
 import { nextEvent } from './support/events.js';
 import { bootStation, registerStation } from './helpers/stations.js';
 import { answerGetVariables, answerLimitsProbe, answerSetVariables } from './helpers/device-model.js';
@@ -10,25 +10,12 @@ const authVar = (name: string) => ({ component: { name: 'AuthCtrlr' }, variable:
 
 /** 2.0.1 device model over real sockets: B05/B06 with splitting, B07/B08 reports assembled. */
 describe('2.0.1 variables and device model', () => {
+  const suite = useStationSuite('CS-DM', '2.0.1');
+  const online = suite.online;
   let server: TestServer;
-  let seq = 0;
-  const open: RawStation[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
+  beforeAll(() => {
+    server = suite.server;
   });
-  afterAll(async () => {
-    await Promise.all(open.map((s) => s.close()));
-    await server?.close();
-  });
-
-  async function online(): Promise<{ id: string; station: RawStation }> {
-    const id = `CS-DM-${++seq}`;
-    await registerStation(server, id);
-    const station = await bootStation(server, id, '2.0.1');
-    open.push(station);
-    return { id, station };
-  }
 
   it('TC_B_08_CSMS B06.FR.05 limits read from DeviceDataCtrlr first, then 5 variables go as 4 + 1 and the answers merge', async () => {
     const { id, station } = await online();
@@ -246,9 +233,9 @@ describe('2.0.1 variables and device model', () => {
     const badBase = await server.api('POST', `/api/v1/stations/${id}/get-base-report`, { reportBase: 'Everything' });
     expect(badBase.status).toBe(400);
 
-    const id16 = `CS-DM-16-${++seq}`;
+    const id16 = suite.nextId('16');
     await registerStation(server, id16);
-    open.push(await bootStation(server, id16, '1.6'));
+    suite.track(await bootStation(server, id16, '1.6'));
     const refused = await server.api('POST', `/api/v1/stations/${id16}/get-variables`, { getVariableData: [authVar('X')] });
     expect(refused.status).toBe(400);
     expect(refused.body.detail).toContain('get-configuration');

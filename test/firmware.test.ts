@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from './support/test-server.js';
-import type { RawStation } from './support/raw-station.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type TestServer } from './support/test-server.js';
+import { useStationSuite } from './support/station-suite.js';
 import { nextEvent } from './support/events.js';
-import { bootStation, registerStation, type Version } from './helpers/stations.js';
+import { registerStation } from './helpers/stations.js';
 import { multipartBody, uploadImage } from './helpers/firmware.js';
 import type { FirmwareStatusChanged } from '../src/modules/firmware/index.js';
 import { DEFAULT_TENANT_ID } from '../src/modules/accounts/index.js';
@@ -13,25 +13,12 @@ const CERT = '-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n
 
 /** Firmware images and single-station updates over real sockets and real HTTP downloads. */
 describe('firmware images and updates', () => {
+  const suite = useStationSuite('CS-FW', '2.0.1');
+  const online = suite.online;
   let server: TestServer;
-  let seq = 0;
-  const open: RawStation[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
+  beforeAll(() => {
+    server = suite.server;
   });
-  afterAll(async () => {
-    await Promise.all(open.map((s) => s.close()));
-    await server?.close();
-  });
-
-  async function online(version: Version): Promise<{ id: string; station: RawStation }> {
-    const id = `CS-FW-${version.replace(/\./g, '')}-${++seq}`;
-    await registerStation(server, id);
-    const station = await bootStation(server, id, version);
-    open.push(station);
-    return { id, station };
-  }
 
   function statusFrom(id: string, status: string) {
     return nextEvent<FirmwareStatusChanged>(server.app.bus, 'FirmwareStatusChanged', (e) => e.payload.stationId === id && e.payload.status === status);
@@ -207,7 +194,7 @@ describe('firmware images and updates', () => {
   });
 
   it('an update to an offline station is a 409 StationOffline; to an unknown one a 404', async () => {
-    const id = `CS-FW-OFF-${++seq}`;
+    const id = suite.nextId('OFF');
     await registerStation(server, id);
     const image = await uploadImage(server, IMAGE);
     const offline = await server.api('POST', `/api/v1/stations/${id}/firmware/update`, { imageId: image.id });

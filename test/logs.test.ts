@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startTestServer, type TestServer } from './support/test-server.js';
-import type { RawStation } from './support/raw-station.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, type TestServer } from './support/test-server.js';
+import { useStationSuite } from './support/station-suite.js';
 import { nextEvent } from './support/events.js';
-import { bootStation, registerStation, type Version } from './helpers/stations.js';
 import { multipartBody } from './helpers/firmware.js';
 import type { LogStatusChanged, LogUploaded } from '../src/modules/diagnostics/index.js';
 
@@ -11,25 +10,12 @@ const LOG = Buffer.from('2026-01-01T00:00:00Z boot ok\n2026-01-01T00:01:00Z conn
 
 /** GetDiagnostics / GetLog round trips, the station's upload over real HTTP, and the stored files. */
 describe('station logs', () => {
+  const suite = useStationSuite('CS-LOG', '2.0.1');
+  const online = suite.online;
   let server: TestServer;
-  let seq = 0;
-  const open: RawStation[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
+  beforeAll(() => {
+    server = suite.server;
   });
-  afterAll(async () => {
-    await Promise.all(open.map((s) => s.close()));
-    await server?.close();
-  });
-
-  async function online(version: Version): Promise<{ id: string; station: RawStation }> {
-    const id = `CS-LOG-${version.replace(/\./g, '')}-${++seq}`;
-    await registerStation(server, id);
-    const station = await bootStation(server, id, version);
-    open.push(station);
-    return { id, station };
-  }
 
   function uploaded(id: string) {
     return nextEvent<LogUploaded>(server.app.bus, 'LogUploaded', (e) => e.payload.stationId === id);

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/test-server.js';
-import type { RawStation } from './support/raw-station.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from './support/test-server.js';
+import { useStationSuite } from './support/station-suite.js';
 import { nextEvent } from './support/events.js';
-import { bootStation, registerStation } from './helpers/stations.js';
 import { answerLimitsProbe } from './helpers/device-model.js';
 import type { DeviceEventReported, MonitoringReportCompleted } from '../src/modules/device-model/index.js';
 
@@ -10,25 +9,12 @@ const EVSE_AVAILABILITY = { component: { name: 'EVSE', evse: { id: 1 } }, variab
 
 /** 2.0.1 monitoring (N02–N06) and NotifyEvent (N07) over real sockets. */
 describe('2.0.1 monitoring and events', () => {
+  const suite = useStationSuite('CS-MON', '2.0.1');
+  const online = suite.online;
   let server: TestServer;
-  let seq = 0;
-  const open: RawStation[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
+  beforeAll(() => {
+    server = suite.server;
   });
-  afterAll(async () => {
-    await Promise.all(open.map((s) => s.close()));
-    await server?.close();
-  });
-
-  async function online(): Promise<{ id: string; station: RawStation }> {
-    const id = `CS-MON-${++seq}`;
-    await registerStation(server, id);
-    const station = await bootStation(server, id, '2.0.1');
-    open.push(station);
-    return { id, station };
-  }
 
   it('TC_N_08_CSMS N04.FR.01 SetVariableMonitoring: the accepted monitor is stored under the id the station gave', async () => {
     const { id, station } = await online();
