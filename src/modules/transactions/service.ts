@@ -90,6 +90,7 @@ export class TransactionsService {
 
   /** Status of the 1.6 session open on each connector, as this process wrote it. */
   private readonly connectors = new OpenConnectorSessions();
+  private readonly connectorChains = new Map<string, Promise<void>>();
 
   /** Open 2.x sessions per (tenant, station), looked up for many stations in one query. */
   private readonly openLoader: Batcher<string, SessionRow[]>;
@@ -309,7 +310,25 @@ export class TransactionsService {
    * 1.6 tells charging states by StatusNotification (§4.9): Charging, SuspendedEV, SuspendedEVSE
    * move the open session on that connector. 2.0.1 says it in TransactionEvent instead.
    */
-  async connectorStatusChanged(tenantId: string, stationId: string, evseId: number, connectorStatus: string): Promise<void> {
+  connectorStatusChanged(tenantId: string, stationId: string, evseId: number, connectorStatus: string): Promise<void> {
+    // One connector's statuses apply in the order they came: SuspendedEV then Charging must end Charging,
+    // and the "already in that status" shortcut must see the previous one applied.
+    const k = `${tenantId}\u0000${stationId}\u0000${evseId}`;
+    const next = (this.connectorChains.get(k) ?? Promise.resolve()).then(() => this.followConnectorStatus(tenantId, stationId, evseId, connectorStatus));
+    const tail = next.catch(() => undefined);
+    this.connectorChains.set(k, tail);
+    void tail.then(() => {
+      if (this.connectorChains.get(k) === tail) this.connectorChains.delete(k);
+    });
+    return next;
+  }
+
+  /** Resolves when every connector status received so far has moved its session (read-your-writes for the API). */
+  async connectorStatusSettled(): Promise<void> {
+    await Promise.all([...this.connectorChains.values()]);
+  }
+
+  private async followConnectorStatus(tenantId: string, stationId: string, evseId: number, connectorStatus: string): Promise<void> {
     const status = CONNECTOR_STATUS_16[connectorStatus];
     if (!status) return;
     // Nothing to write when the session open on the connector is known to be in that status already.
@@ -361,7 +380,7 @@ export class TransactionsService {
   }
 
   async list(tenantId: string, q: SessionQuery): Promise<{ items: SessionView[]; nextCursor: string | null }> {
-    await this.deps.samples.flush();
+    await Promise.all([this.deps.samples.flush(), this.connectorStatusSettled()]);
     const after = q.after ? decodeCursor(q.after) : undefined;
     // One row more than asked tells whether another page exists (no empty last page).
     const rows = await this.deps.store.list(tenantId, { ...q, limit: q.limit + 1 }, after);
@@ -371,7 +390,7 @@ export class TransactionsService {
   }
 
   async get(tenantId: string, id: string): Promise<SessionDetail> {
-    await this.deps.samples.flush();
+    await Promise.all([this.deps.samples.flush(), this.connectorStatusSettled()]);
     const row = await this.deps.store.byId(tenantId, id);
     if (!row) throw new DomainError('NotFound', `session ${id} not found`);
     const [samples, count] = await Promise.all([this.deps.store.timeline(tenantId, id), this.deps.store.countSamples(tenantId, id)]);
