@@ -8,6 +8,8 @@ import { TransactionsService } from './service.js';
 import { TransactionsStore } from './store.js';
 import { TransactionOutbox } from './outbox.js';
 import { eventsOfApplied, eventsOfStarts, eventsOfStops } from './event-intake.js';
+import { updatedEvent } from './session-events.js';
+import { ensureStationSessions, insertNumberedSessions } from './session-inserts.js';
 import type { TransactionsTables } from './tables.js';
 import type { TokenAuthorizer } from './types.js';
 import type { ConnectorStatusChanged } from '../stations/index.js';
@@ -24,6 +26,8 @@ export interface CreateTransactionsOptions {
   onOutboxError?: (err: unknown) => void;
 }
 
+const MAX_BATCH = 2000;
+
 export function createTransactionsService(options: CreateTransactionsOptions): TransactionsService {
   const store = new TransactionsStore(options.db);
   const lingerMs = options.writeLingerMs ?? 2;
@@ -39,7 +43,7 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
         }),
       lingerMs,
     ),
-    // 22 parameters an event: 2,000 a statement stays under PostgreSQL's 65,535.
+    // Batches travel as column arrays (one parameter per column, ADR 026); MAX_BATCH bounds one statement's work and its wait.
     events: new GroupCommit(
       (items) =>
         outbox.record(async (tx) => {
@@ -47,10 +51,9 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
           return { value: applied, events: await eventsOfApplied(tx, items, applied) };
         }),
       lingerMs,
-      2000,
+      MAX_BATCH,
     ),
-    // 10 and 13 parameters a message: 2,000 a statement stays under PostgreSQL's 65,535 too. The batch's
-    // Started/Ended events are staged in the same transaction as its one statement (ADR 008, 010).
+    // The batch's Started/Ended events are staged in the same transaction as its one statement (ADR 008, 010).
     starts: new GroupCommit(
       (items) =>
         outbox.record(async (tx) => {
@@ -58,7 +61,7 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
           return { value: written, events: eventsOfStarts(items, written) };
         }),
       lingerMs,
-      2000,
+      MAX_BATCH,
     ),
     stops: new GroupCommit(
       (items) =>
@@ -67,7 +70,19 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
           return { value: written, events: eventsOfStops(items, written) };
         }),
       lingerMs,
-      2000,
+      MAX_BATCH,
+    ),
+    numbered: new GroupCommit((items) => insertNumberedSessions(options.db, items), lingerMs, MAX_BATCH),
+    ensured: new GroupCommit((items) => ensureStationSessions(options.db, items), lingerMs, MAX_BATCH),
+    follows: new GroupCommit(
+      (items) =>
+        outbox.record(async (tx) => {
+          const moved = await tx.followConnectors(items);
+          const events = items.flatMap((item, i) => (moved[i] ?? []).map((row) => updatedEvent(row.tenant_id, row, `${item.status}:${options.ids.uuid()}`, item.now)));
+          return { value: moved, events };
+        }),
+      lingerMs,
+      MAX_BATCH,
     ),
     outbox,
     clock: options.clock,

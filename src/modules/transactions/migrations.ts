@@ -138,4 +138,35 @@ export const transactionsMigrations: NamedMigration[] = [
       },
     },
   },
+  {
+    name: '0080_sessions_fillfactor',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        // Every transaction message updates its session row (seqNo, energy, status): room left in each page lets
+        // PostgreSQL update in place (HOT) instead of adding an entry to each of the table's seven indexes (ADR 026).
+        await sql`alter table sessions set (fillfactor = 50)`.execute(db);
+      },
+    },
+  },
+  {
+    name: '0081_transaction_outbox_batches',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        // ADR 026: one outbox row per committed batch instead of one per event, deleted once published.
+        await db.schema
+          .createTable('transaction_outbox_batches')
+          .addColumn('seq', 'bigserial', (c) => c.primaryKey())
+          .addColumn('events', 'jsonb', (c) => c.notNull())
+          .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+          .execute();
+        // Events a previous version staged and never published are carried over, in their order.
+        await sql`
+          insert into transaction_outbox_batches (events)
+          select jsonb_agg(jsonb_build_object('id', id, 'type', type, 'tenantId', tenant_id, 'occurredAt', occurred_at, 'payload', payload) order by seq)
+          from transaction_outbox where published_at is null
+          having count(*) > 0`.execute(db);
+        await db.schema.dropTable('transaction_outbox').execute();
+      },
+    },
+  },
 ];

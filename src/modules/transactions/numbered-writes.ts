@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { unnestRows, type ColumnType } from './column-arrays.js';
 import { SUPERSEDED, type NewEventRow, type SessionRow } from './store.js';
 import type { TransactionsTables } from './tables.js';
 
@@ -38,26 +39,36 @@ export interface StopWritten {
   previousStopReason: string | null;
 }
 
-function eventValues(e: NewEventRow) {
+type Column<T> = readonly [string, ColumnType, (item: T) => unknown];
+
+function eventColumns<T>(eventOf: (item: T) => NewEventRow): Column<T>[] {
   return [
-    sql`${e.tenant_id}::text`,
-    sql`${e.station_id}::text`,
-    sql`${e.station_tx_id}::text`,
-    sql`${e.session_id}::text`,
-    sql`${e.offline}::boolean`,
-    sql`${e.occurred_at}::timestamptz`,
-    sql`${JSON.stringify(e.payload)}::jsonb`,
-    sql`${e.received_at}::timestamptz`,
+    ['tenant_id', 'text', (i) => eventOf(i).tenant_id],
+    ['station_id', 'text', (i) => eventOf(i).station_id],
+    ['station_tx_id', 'text', (i) => eventOf(i).station_tx_id],
+    ['session_id', 'text', (i) => eventOf(i).session_id],
+    ['offline', 'boolean', (i) => eventOf(i).offline],
+    ['occurred_at', 'timestamptz', (i) => eventOf(i).occurred_at],
+    ['payload', 'jsonb', (i) => JSON.stringify(eventOf(i).payload)],
+    ['received_at', 'timestamptz', (i) => eventOf(i).received_at],
   ];
 }
 
-const EVENT_COLUMNS = sql`tenant_id, station_id, station_tx_id, session_id, offline, occurred_at, payload, received_at`;
+const START_COLUMNS: Column<StartWrite>[] = [...eventColumns<StartWrite>((i) => i.event), ['evse_id', 'integer', (i) => i.evseId], ['now', 'timestamptz', (i) => i.now]];
+
+const STOP_COLUMNS: Column<StopWrite>[] = [
+  ...eventColumns<StopWrite>((i) => i.event),
+  ['stopped_at', 'timestamptz', (i) => i.stop.stoppedAt],
+  ['meter_stop_wh', 'bigint', (i) => i.stop.meterStopWh],
+  ['reason', 'text', (i) => i.stop.reason],
+  ['stop_id_token', 'text', (i) => i.stop.stopIdToken],
+  ['now', 'timestamptz', (i) => i.stop.now],
+];
 
 export async function writeStarts(db: Kysely<TransactionsTables>, items: readonly StartWrite[]): Promise<StartWritten[]> {
   if (items.length === 0) return [];
-  const rows = items.map((i) => sql`(${sql.join([...eventValues(i.event), sql`${i.evseId}::integer`, sql`${i.now}::timestamptz`])})`);
   const result = await sql<{ session_id: string; fresh: boolean; superseded: string[] | null }>`
-    with v (${EVENT_COLUMNS}, evse_id, now) as (values ${sql.join(rows)}),
+    with v as (select * from ${unnestRows(items, START_COLUMNS)}),
     ev as (
       insert into session_events (tenant_id, station_id, station_tx_id, event_key, seq_no, session_id, event_type, trigger_reason, offline, occurred_at, payload, received_at)
       select tenant_id, station_id, station_tx_id, 'start', null, session_id, 'Started', null, offline, occurred_at, payload, received_at from v
@@ -70,11 +81,10 @@ export async function writeStarts(db: Kysely<TransactionsTables>, items: readonl
       where s.tenant_id = v.tenant_id and s.station_id = v.station_id and s.evse_id = v.evse_id and s.ocpp16_transaction_id is not null
         and s.status <> 'finished' and s.started_at < v.occurred_at and s.id <> v.session_id
       returning s.id, v.session_id as newer_id
-    )
-    select v.session_id,
-      exists (select 1 from ev where ev.session_id = v.session_id) as fresh,
-      (select array_agg(sup.id) from sup where sup.newer_id = v.session_id) as superseded
-    from v`.execute(db);
+    ),
+    sup_by_start as (select newer_id, array_agg(id) as ids from sup group by newer_id)
+    select v.session_id, ev.session_id is not null as fresh, sup_by_start.ids as superseded
+    from v left join ev on ev.session_id = v.session_id left join sup_by_start on sup_by_start.newer_id = v.session_id`.execute(db);
   // Superseding is rare (a lost StopTransaction): those rows are read back in full, the rest cost nothing.
   const supersededIds = result.rows.flatMap((r) => r.superseded ?? []);
   const closed =
@@ -88,19 +98,8 @@ export async function writeStarts(db: Kysely<TransactionsTables>, items: readonl
 
 export async function writeStops(db: Kysely<TransactionsTables>, items: readonly StopWrite[]): Promise<StopWritten[]> {
   if (items.length === 0) return [];
-  const rows = items.map(({ event, stop }) => {
-    const values = [
-      ...eventValues(event),
-      sql`${stop.stoppedAt}::timestamptz`,
-      sql`${stop.meterStopWh}::bigint`,
-      sql`${stop.reason}::text`,
-      sql`${stop.stopIdToken}::text`,
-      sql`${stop.now}::timestamptz`,
-    ];
-    return sql`(${sql.join(values)})`;
-  });
   const result = await sql<SessionRow & { previous_stop_reason: string | null }>`
-    with v (${EVENT_COLUMNS}, stopped_at, meter_stop_wh, reason, stop_id_token, now) as (values ${sql.join(rows)}),
+    with v as (select * from ${unnestRows(items, STOP_COLUMNS)}),
     ev as (
       insert into session_events (tenant_id, station_id, station_tx_id, event_key, seq_no, session_id, event_type, trigger_reason, offline, occurred_at, payload, received_at)
       select tenant_id, station_id, station_tx_id, 'stop', null, session_id, 'Ended', null, false, occurred_at, payload, received_at from v

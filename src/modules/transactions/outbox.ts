@@ -5,8 +5,8 @@ import { TransactionsStore } from './store.js';
 import type { TransactionsTables } from './tables.js';
 import type { TransactionsEvent } from './events.js';
 
-/** How long published rows are kept; pruned at start-up. */
-const PUBLISHED_RETENTION_MS = 24 * 3600_000;
+/** Ids of events published lately: a retried message's event (same id) is not staged again. */
+const RECENT_IDS = 200_000;
 
 /** A transactions event with its stable id: what the outbox stores and publishes. */
 export type OutboxEvent = TransactionsEvent & { id: string };
@@ -21,99 +21,100 @@ export interface TransactionOutboxDeps {
 }
 
 /**
- * Transactional outbox (ADR 008). A transaction message's record and the domain events it causes
- * are written in one database transaction; the events are handed to the bus after the commit and
- * marked published a moment later (written behind). A crash between commit and publish leaves
- * the rows unpublished and `relay()` publishes them at the next start; a crash between publish
- * and mark publishes them again with the same ids. So every event is published at least once,
- * and a consumer that must see it once dedupes on `event.id`.
+ * Transactional outbox (ADR 008, 026). A batch of transaction messages' records and the domain
+ * events they cause are written in one database transaction, the events as one outbox row; the
+ * events are handed to the bus after the commit and the row is deleted a moment later (written
+ * behind). A crash between commit and publish leaves the row and `relay()` publishes it at the
+ * next start; a crash between publish and delete publishes it again with the same ids. So every
+ * event is published at least once, and a consumer that must see it once dedupes on `event.id`.
+ * A retried message whose event this process published lately (or relayed at start-up) does not
+ * stage it again.
  */
 export class TransactionOutbox {
-  private readonly marks: GroupCommit<string, void>;
+  private readonly done: GroupCommit<number, void>;
+  private readonly recent = new Set<string>();
 
   constructor(private readonly deps: TransactionOutboxDeps) {
-    this.marks = new GroupCommit<string, void>(
-      async (ids) => {
-        await deps.db.updateTable('transaction_outbox').set({ published_at: new Date() }).where('id', 'in', ids).execute();
-        return ids.map((): void => undefined);
+    this.done = new GroupCommit<number, void>(
+      async (seqs) => {
+        await deps.db.deleteFrom('transaction_outbox_batches').where('seq', 'in', seqs).execute();
+        return seqs.map((): void => undefined);
       },
-      // Marks are write-behind (a crash before one only republishes, same id): a longer wait shares one UPDATE among more events.
+      // Deletes are write-behind (a crash before one only republishes, same ids): a longer wait shares one statement among more batches.
       deps.markLingerMs ?? 100,
     );
   }
 
   /**
    * Runs `work` in one database transaction with a store bound to it, stages the events it
-   * returns in the same transaction, and publishes them once it has committed. An event whose id
-   * is already staged (the retry of a recorded message) is neither staged nor published again.
+   * returns in the same transaction, and publishes them once it has committed.
    */
   async record<T>(work: (store: TransactionsStore) => Promise<{ value: T; events: readonly OutboxEvent[] }>): Promise<T> {
     const { value, staged } = await this.deps.db.transaction().execute(async (trx) => {
       const { value: result, events } = await work(new TransactionsStore(trx));
-      return { value: result, staged: await stage(trx, events) };
+      return { value: result, staged: await this.stage(trx, events) };
     });
-    this.publish(staged);
+    if (staged) this.publish(staged.seq, staged.events);
     return value;
   }
 
   /**
    * Start-up: publishes, in staging order, every event a previous process committed but did not
-   * mark published (it died first), after pruning rows published more than a day ago. Returns
-   * how many it published. Call it after every subscriber is in place.
+   * see published (it died first). Returns how many it published. Call it after every subscriber
+   * is in place and before stations connect.
    */
-  async relay(batch = 500): Promise<number> {
-    // Rows published a day ago serve no one (a consumer dedupes what it saw recently); keep the table small.
-    await this.deps.db
-      .deleteFrom('transaction_outbox')
-      .where('published_at', '<', new Date(Date.now() - PUBLISHED_RETENTION_MS))
-      .execute();
+  async relay(batch = 100): Promise<number> {
     let relayed = 0;
     let after = 0;
     for (;;) {
-      const rows = await this.deps.db
-        .selectFrom('transaction_outbox')
-        .selectAll()
-        .where('published_at', 'is', null)
-        .where('seq', '>', after)
-        .orderBy('seq')
-        .limit(batch)
-        .execute();
+      const rows = await this.deps.db.selectFrom('transaction_outbox_batches').select(['seq', 'events']).where('seq', '>', after).orderBy('seq').limit(batch).execute();
       if (rows.length === 0) break;
-      this.publish(
-        rows.map((r) => ({ id: r.id, type: r.type, tenantId: r.tenant_id, occurredAt: r.occurred_at, payload: r.payload }) as OutboxEvent),
-      );
-      relayed += rows.length;
-      after = Number(rows[rows.length - 1]?.seq ?? after);
-      await this.marks.flush();
+      for (const row of rows) {
+        const events = (row.events as StoredEvent[]).map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) }) as OutboxEvent);
+        this.publish(Number(row.seq), events);
+        relayed += events.length;
+        after = Number(row.seq);
+      }
+      await this.done.flush();
     }
     return relayed;
   }
 
-  /** Writes pending "published" marks (shutdown, tests). */
+  /** Writes pending deletes (shutdown, tests). */
   flush(): Promise<void> {
-    return this.marks.flush();
+    return this.done.flush();
   }
 
-  private publish(events: readonly OutboxEvent[]): void {
+  /** Stages the events not published lately (by id) as one row; returns its seq and those events. */
+  private async stage(db: Kysely<TransactionsTables>, events: readonly OutboxEvent[]): Promise<{ seq: number; events: OutboxEvent[] } | undefined> {
+    const unique = [...new Map(events.filter((e) => !this.recent.has(e.id)).map((e) => [e.id, e])).values()];
+    if (unique.length === 0) return undefined;
+    const stored: StoredEvent[] = unique.map((e) => ({ id: e.id, type: e.type, tenantId: e.tenantId, occurredAt: e.occurredAt.toISOString(), payload: e.payload }));
+    const row = await db.insertInto('transaction_outbox_batches').values({ events: JSON.stringify(stored) }).returning('seq').executeTakeFirstOrThrow();
+    return { seq: Number(row.seq), events: unique };
+  }
+
+  private publish(seq: number, events: readonly OutboxEvent[]): void {
     for (const event of events) {
+      this.remember(event.id);
       this.deps.bus.publish(event);
-      this.marks.submit(event.id).catch((err: unknown) => this.deps.onMarkError(err));
     }
+    this.done.submit(seq).catch((err: unknown) => this.deps.onMarkError(err));
+  }
+
+  private remember(id: string): void {
+    if (this.recent.size >= RECENT_IDS) {
+      const oldest = this.recent.values().next();
+      if (!oldest.done) this.recent.delete(oldest.value);
+    }
+    this.recent.add(id);
   }
 }
 
-/** Inserts the events not staged before (by id); returns those, in order. */
-async function stage(db: Kysely<TransactionsTables>, events: readonly OutboxEvent[]): Promise<OutboxEvent[]> {
-  const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-  if (unique.length === 0) return [];
-  const inserted = await db
-    .insertInto('transaction_outbox')
-    .values(
-      unique.map((e) => ({ id: e.id, tenant_id: e.tenantId, type: e.type, payload: JSON.stringify(e.payload), occurred_at: e.occurredAt })),
-    )
-    .onConflict((oc) => oc.column('id').doNothing())
-    .returning('id')
-    .execute();
-  const fresh = new Set(inserted.map((r) => r.id));
-  return unique.filter((e) => fresh.has(e.id));
+interface StoredEvent {
+  id: string;
+  type: OutboxEvent['type'];
+  tenantId: string;
+  occurredAt: string;
+  payload: unknown;
 }

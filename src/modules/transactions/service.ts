@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { IdSource } from '../../platform/ids.js';
 import { Batcher } from '../../platform/batcher.js';
 import { DomainError } from '../../platform/errors.js';
-import type { TransactionsStore, SessionRow, SessionEventWrite, AppliedEvent } from './store.js';
+import type { TransactionsStore, SessionRow, NewSessionRow, SessionEventWrite, AppliedEvent } from './store.js';
 import type { GroupCommit } from './group-commit.js';
 import type { MeterSampleWriter } from './sample-writer.js';
 import type { TransactionOutbox } from './outbox.js';
@@ -13,6 +13,8 @@ import { accepted, replayedVerdict } from './verdicts.js';
 import { decodeCursor, encodeCursor, toView, transactionStatusOf } from './session-view.js';
 import { attachToConnectorSessions, readingSpan } from './connector-session.js';
 import { OpenConnectorSessions } from './open-connectors.js';
+import { connectorKey, type ConnectorFollow } from './connector-follows.js';
+import type { InsertedSession, NumberedSessionInsert } from './session-inserts.js';
 import type { StartWrite, StartWritten, StopWrite, StopWritten } from './numbered-writes.js';
 import {
   type AuthorizeContext,
@@ -45,6 +47,11 @@ export interface TransactionsServiceDeps {
   starts: GroupCommit<StartWrite, StartWritten>;
   /** 1.6 StopTransaction's finish and Ended record, group-committed with their events. */
   stops: GroupCommit<StopWrite, StopWritten>;
+  /** Sessions of 1.6 starts (numbered) and of 2.x transactions first seen (session-inserts.ts), group-committed. */
+  numbered: GroupCommit<NumberedSessionInsert, InsertedSession>;
+  ensured: GroupCommit<NewSessionRow, InsertedSession>;
+  /** 1.6 connector statuses moving their open session, group-committed with their TransactionUpdated events. */
+  follows: GroupCommit<ConnectorFollow, SessionRow[]>;
   clock: Clock;
   ids: IdSource;
   authorizer: TokenAuthorizer;
@@ -119,7 +126,8 @@ export class TransactionsService {
     const startKey = `${req.connectorId}|${req.idToken.idToken}|${req.timestamp.toISOString()}|${req.meterStartWh}`;
     const verdict = await this.verdict(tenantId, req.idToken, { stationId, evseId: req.evseId, purpose: 'start' }, undefined);
     const now = this.deps.clock.now();
-    const { row, created } = await store.insertNumbered({
+    // Group-committed (session-inserts.ts): a burst of starts numbers its sessions in one statement.
+    const { row, created } = await this.deps.numbered.submit({
       id: this.deps.ids.uuid(),
       tenant_id: tenantId,
       station_id: stationId,
@@ -135,7 +143,7 @@ export class TransactionsService {
       reservation_id: req.reservationId ?? null,
       offline: req.timestamp.getTime() < now.getTime() - 5 * 60_000,
       updated_at: now,
-    });
+    }, `${stationId}\u0000${startKey}`);
     const transactionId = row.ocpp16_transaction_id as number;
     this.remember(stationId, row.station_tx_id, row.id, row.evse_id);
     await this.deps.samples.write(
@@ -231,7 +239,7 @@ export class TransactionsService {
     const now = this.deps.clock.now();
     let known = this.known.get(txKey(stationId, ev.stationTxId));
     if (!known) {
-      const ensured = await store.ensureStationSession({
+      const ensured = await this.deps.ensured.submit({
         id: this.deps.ids.uuid(),
         tenant_id: tenantId,
         station_id: stationId,
@@ -244,7 +252,7 @@ export class TransactionsService {
         reservation_id: ev.reservationId ?? null,
         offline: ev.offline,
         updated_at: now,
-      });
+      }, txKey(stationId, ev.stationTxId));
       known = this.remember(stationId, ev.stationTxId, ensured.row.id, ensured.row.evse_id);
     }
     const sessionId = known.sessionId;
@@ -334,10 +342,9 @@ export class TransactionsService {
     // Nothing to write when the session open on the connector is known to be in that status already.
     if (this.connectors.hasStatus(tenantId, stationId, evseId, status)) return;
     const now = this.deps.clock.now();
-    const row = await this.deps.outbox.record(async (tx) => {
-      const followed = await tx.followConnector(tenantId, stationId, evseId, status, now);
-      return { value: followed, events: followed ? [updatedEvent(tenantId, followed, `${status}:${this.deps.ids.uuid()}`, now)] : [] };
-    });
+    // Group-committed with the TransactionUpdated events it causes (create.ts); keyed by connector, so in order.
+    const moved = await this.deps.follows.submit({ tenantId, stationId, evseId, status, now }, connectorKey(tenantId, stationId, evseId));
+    const row = moved.reduce<SessionRow | undefined>((newest, r) => (!newest || r.started_at > newest.started_at ? r : newest), undefined);
     if (row) this.connectors.opened(tenantId, stationId, evseId, row.id, row.status);
   }
 

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { ENERGY_REGISTER } from './meter.js';
 import type { NewSampleRow } from './store.js';
 import type { TransactionsTables } from './tables.js';
+import { unnestRows, type ColumnType } from './column-arrays.js';
 
 /** What one batch of samples says about a session's energy register, one reading per instant (the highest). */
 export interface RegisterRun {
@@ -34,6 +35,15 @@ export function registerRuns(rows: readonly NewSampleRow[]): RegisterRun[] {
   });
 }
 
+const RUN_COLUMNS = [
+  ['session_id', 'text', (r) => r.sessionId],
+  ['first_at', 'timestamptz', (r) => new Date(r.firstAtMs)],
+  ['first_wh', 'double precision', (r) => r.firstWh],
+  ['last_at', 'timestamptz', (r) => new Date(r.lastAtMs)],
+  ['last_wh', 'double precision', (r) => r.lastWh],
+  ['inner_wh', 'double precision', (r) => r.innerWh],
+] as const satisfies readonly (readonly [string, ColumnType, (r: RegisterRun) => unknown])[];
+
 /**
  * Brings sessions.energy_wh up to date with a batch of samples just written, without reading the
  * session's earlier samples: each session keeps its latest register reading (energy_register_at,
@@ -45,20 +55,9 @@ export function registerRuns(rows: readonly NewSampleRow[]): RegisterRun[] {
 export async function updateSessionEnergy(db: Kysely<TransactionsTables>, rows: readonly NewSampleRow[]): Promise<void> {
   const runs = registerRuns(rows);
   if (runs.length === 0) return;
-  const values = runs.map(
-    (r) =>
-      sql`(${sql.join([
-        sql`${r.sessionId}::text`,
-        sql`${new Date(r.firstAtMs)}::timestamptz`,
-        sql`${r.firstWh}::double precision`,
-        sql`${new Date(r.lastAtMs)}::timestamptz`,
-        sql`${r.lastWh}::double precision`,
-        sql`${r.innerWh}::double precision`,
-      ])})`,
-  );
   const added = sql`(case when s.energy_register_at is null then 0 else greatest(b.first_wh - s.energy_register_wh, 0) end + b.inner_wh)`;
   const updated = await sql<{ id: string }>`
-    with b (session_id, first_at, first_wh, last_at, last_wh, inner_wh) as (values ${sql.join(values)})
+    with b as (select * from ${unnestRows(runs, RUN_COLUMNS)})
     update sessions s set
       energy_sum_wh = coalesce(s.energy_sum_wh, 0) + ${added},
       energy_wh = round(coalesce(s.energy_sum_wh, 0) + ${added})::bigint,

@@ -4,6 +4,8 @@ import { ENERGY_REGISTER, POWER_IMPORT } from './meter.js';
 import { updateSessionEnergy } from './session-energy.js';
 import { writeStarts, writeStops, type StartWrite, type StartWritten, type StopWrite, type StopWritten } from './numbered-writes.js';
 import type { SessionStatus } from './types.js';
+import { unnestRows, type ColumnType } from './column-arrays.js';
+import { followConnectors, type ConnectorFollow } from './connector-follows.js';
 
 export type SessionRow = Selectable<SessionsTable>;
 export type NewSessionRow = Insertable<SessionsTable>;
@@ -21,8 +23,48 @@ export const SUPERSEDED = 'Superseded';
  */
 export const ENDED_UNREPORTED = 'EndedUnreported';
 
-/** Columns in one INSERT: 15 parameters a row stays well under PostgreSQL's 65,535. */
-const SAMPLES_PER_STATEMENT = 2000;
+const SAMPLE_COLUMNS = [
+  ['tenant_id', 'text', (r) => r.tenant_id],
+  ['session_id', 'text', (r) => r.session_id],
+  ['station_id', 'text', (r) => r.station_id],
+  ['evse_id', 'integer', (r) => r.evse_id],
+  ['sampled_at', 'timestamptz', (r) => r.sampled_at],
+  ['measurand', 'text', (r) => r.measurand],
+  ['phase', 'text', (r) => r.phase],
+  ['location', 'text', (r) => r.location],
+  ['context', 'text', (r) => r.context],
+  ['value', 'double precision', (r) => r.value],
+  ['unit', 'text', (r) => r.unit],
+  ['normalised_value', 'double precision', (r) => r.normalised_value],
+  ['normalised_unit', 'text', (r) => r.normalised_unit],
+  ['signed_data', 'text', (r) => r.signed_data],
+] as const satisfies readonly (readonly [string, ColumnType, (r: NewSampleRow) => unknown])[];
+
+/** A TransactionEvent batch as column arrays (applyEvents). */
+const EVENT_WRITE_COLUMNS = [
+  ['session_id', 'text', (w) => w.event.session_id],
+  ['seq_no', 'integer', (w) => w.patch.seqNo],
+  ['ts', 'timestamptz', (w) => w.patch.timestamp],
+  ['ended', 'boolean', (w) => w.patch.ended],
+  ['status', 'text', (w) => w.patch.status],
+  ['stop_reason', 'text', (w) => w.patch.stopReason],
+  ['evse_id', 'integer', (w) => w.patch.evseId],
+  ['connector_id', 'integer', (w) => w.patch.connectorId],
+  ['id_token', 'text', (w) => w.patch.idToken?.idToken],
+  ['id_token_type', 'text', (w) => w.patch.idToken?.type],
+  ['remote_start_id', 'integer', (w) => w.patch.remoteStartId],
+  ['reservation_id', 'integer', (w) => w.patch.reservationId],
+  ['offline', 'boolean', (w) => w.patch.offline],
+  ['now', 'timestamptz', (w) => w.patch.now],
+  ['tenant_id', 'text', (w) => w.event.tenant_id],
+  ['station_id', 'text', (w) => w.event.station_id],
+  ['station_tx_id', 'text', (w) => w.event.station_tx_id],
+  ['event_key', 'text', (w) => w.event.event_key],
+  ['event_type', 'text', (w) => w.event.event_type],
+  ['trigger_reason', 'text', (w) => w.event.trigger_reason],
+  ['payload', 'jsonb', (w) => JSON.stringify(w.event.payload)],
+  ['received_at', 'timestamptz', (w) => w.event.received_at],
+] as const satisfies readonly (readonly [string, ColumnType, (w: SessionEventWrite) => unknown])[];
 
 /**
  * One row per reading key (a retry may share a batch with the original; one INSERT may not touch
@@ -73,43 +115,6 @@ export interface SessionEventPatch {
 export class TransactionsStore {
   constructor(private readonly db: Kysely<TransactionsTables>) {}
 
-  /** Inserts a CSMS-numbered session unless its natural key exists; returns the row either way. */
-  async insertNumbered(row: Omit<NewSessionRow, 'ocpp16_transaction_id' | 'station_tx_id'>): Promise<{ row: SessionRow; created: boolean }> {
-    const inserted = await sql<SessionRow>`
-      with n as (select nextval('ocpp16_transaction_id')::integer as tx)
-      insert into sessions (id, tenant_id, station_id, evse_id, connector_id, ocpp16_transaction_id, station_tx_id, start_key,
-        id_token, id_token_type, auth_status, status, started_at, meter_start_wh, reservation_id, offline, updated_at)
-      select ${row.id}, ${row.tenant_id}, ${row.station_id}, ${row.evse_id ?? null}, ${row.connector_id ?? null}, n.tx, n.tx::text, ${row.start_key ?? null},
-        ${row.id_token ?? null}, ${row.id_token_type ?? null}, ${row.auth_status ?? null}, ${row.status}, ${row.started_at}, ${row.meter_start_wh ?? null},
-        ${row.reservation_id ?? null}, ${row.offline ?? false}, ${row.updated_at}
-      from n
-      on conflict (station_id, start_key) do nothing
-      returning *`.execute(this.db);
-    const created = inserted.rows[0];
-    if (created) return { row: created, created: true };
-    const existing = await this.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('station_id', '=', row.station_id)
-      .where('start_key', '=', row.start_key ?? '')
-      .executeTakeFirstOrThrow();
-    return { row: existing, created: false };
-  }
-
-  /** The session of a station-assigned transaction id, created on first sight (any event type). */
-  async ensureStationSession(row: NewSessionRow): Promise<{ row: SessionRow; created: boolean }> {
-    const inserted = await this.db
-      .insertInto('sessions')
-      .values(row)
-      .onConflict((oc) => oc.columns(['station_id', 'station_tx_id']).doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (inserted) return { row: inserted, created: true };
-    const existing = await this.byStationTx(row.station_id, row.station_tx_id);
-    if (!existing) throw new Error(`session ${row.station_id}/${row.station_tx_id} vanished`);
-    return { row: existing, created: false };
-  }
-
   byStationTx(stationId: string, stationTxId: string): Promise<SessionRow | undefined> {
     return this.db.selectFrom('sessions').selectAll().where('station_id', '=', stationId).where('station_tx_id', '=', stationTxId).executeTakeFirst();
   }
@@ -127,37 +132,8 @@ export class TransactionsStore {
    */
   async applyEvents(items: readonly SessionEventWrite[]): Promise<AppliedEvent[]> {
     if (items.length === 0) return [];
-    const rows = items.map(({ patch: p, event: e }) => {
-      const values = [
-        sql`${e.session_id}::text`,
-        sql`${p.seqNo}::integer`,
-        sql`${p.timestamp}::timestamptz`,
-        sql`${p.ended}::boolean`,
-        sql`${p.status ?? null}::text`,
-        sql`${p.stopReason ?? null}::text`,
-        sql`${p.evseId ?? null}::integer`,
-        sql`${p.connectorId ?? null}::integer`,
-        sql`${p.idToken?.idToken ?? null}::text`,
-        sql`${p.idToken?.type ?? null}::text`,
-        sql`${p.remoteStartId ?? null}::integer`,
-        sql`${p.reservationId ?? null}::integer`,
-        sql`${p.offline}::boolean`,
-        sql`${p.now}::timestamptz`,
-        sql`${e.tenant_id}::text`,
-        sql`${e.station_id}::text`,
-        sql`${e.station_tx_id}::text`,
-        sql`${e.event_key}::text`,
-        sql`${e.event_type}::text`,
-        sql`${e.trigger_reason ?? null}::text`,
-        sql`${JSON.stringify(e.payload)}::jsonb`,
-        sql`${e.received_at}::timestamptz`,
-      ];
-      return sql`(${sql.join(values)})`;
-    });
     const result = await sql<SessionRow & { previous_status: string; previous_seq_no: number | null; fresh: boolean }>`
-      with v (session_id, seq_no, ts, ended, status, stop_reason, evse_id, connector_id, id_token, id_token_type, remote_start_id,
-              reservation_id, offline, now, tenant_id, station_id, station_tx_id, event_key, event_type, trigger_reason, payload, received_at)
-        as (values ${sql.join(rows)}),
+      with v as (select * from ${unnestRows(items, EVENT_WRITE_COLUMNS)}),
       ev as (
         insert into session_events (tenant_id, station_id, station_tx_id, event_key, seq_no, session_id, event_type, trigger_reason, offline, occurred_at, payload, received_at)
         select tenant_id, station_id, station_tx_id, event_key, seq_no, session_id, event_type, trigger_reason, offline, ts, payload, received_at from v
@@ -184,9 +160,9 @@ export class TransactionsStore {
         last_seq_no = greatest(s.last_seq_no, v.seq_no),
         offline = s.offline or v.offline,
         updated_at = v.now
-      from v join old on old.id = v.session_id
+      from v join old on old.id = v.session_id left join ev on ev.session_id = v.session_id
       where s.id = v.session_id
-      returning s.*, old.previous_status, old.previous_seq_no, exists (select 1 from ev where ev.session_id = s.id) as fresh`.execute(this.db);
+      returning s.*, old.previous_status, old.previous_seq_no, ev.session_id is not null as fresh`.execute(this.db);
     const byId = new Map(result.rows.map((r) => [r.id, r]));
     return items.map(({ event }) => {
       const updated = byId.get(event.session_id);
@@ -196,18 +172,9 @@ export class TransactionsStore {
     });
   }
 
-  /** 1.6 reports charging states only as connector status: the open CSMS-numbered session on that connector follows. */
-  async followConnector(tenantId: string, stationId: string, evseId: number, status: SessionStatus, now: Date): Promise<SessionRow | undefined> {
-    return this.db
-      .updateTable('sessions')
-      .set({ status, updated_at: now })
-      .where('tenant_id', '=', tenantId)
-      .where('station_id', '=', stationId)
-      .where('evse_id', '=', evseId)
-      .where('ocpp16_transaction_id', 'is not', null)
-      .where('status', 'not in', ['finished', status])
-      .returningAll()
-      .executeTakeFirst();
+  /** 1.6 connector statuses for many connectors, one statement (connector-follows.ts). */
+  followConnectors(items: readonly ConnectorFollow[]): Promise<SessionRow[][]> {
+    return followConnectors(this.db, items);
   }
 
   /**
@@ -257,19 +224,14 @@ export class TransactionsStore {
    */
   async insertSamples(batch: NewSampleRow[]): Promise<void> {
     const rows = uniqueReadings(batch);
-    for (let i = 0; i < rows.length; i += SAMPLES_PER_STATEMENT) {
-      await this.db
-        .insertInto('meter_samples')
-        .values(rows.slice(i, i + SAMPLES_PER_STATEMENT))
-        .onConflict((oc) =>
-          oc
-            .columns(['station_id', 'evse_id', 'sampled_at', 'measurand', 'phase', 'location'])
-            // A reading first seen without a transaction (MeterValues) joins the session a later message names.
-            .doUpdateSet((eb) => ({ session_id: eb.ref('excluded.session_id') }))
-            .where('meter_samples.session_id', 'is', null)
-            .where('excluded.session_id', 'is not', null),
-        )
-        .execute();
+    if (rows.length > 0) {
+      // A reading first seen without a transaction (MeterValues) joins the session a later message names.
+      await sql`
+        insert into meter_samples (tenant_id, session_id, station_id, evse_id, sampled_at, measurand, phase, location, context, value, unit,
+          normalised_value, normalised_unit, signed_data)
+        select * from ${unnestRows(rows, SAMPLE_COLUMNS)}
+        on conflict (station_id, evse_id, sampled_at, measurand, phase, location) do update set session_id = excluded.session_id
+          where meter_samples.session_id is null and excluded.session_id is not null`.execute(this.db);
     }
     await updateSessionEnergy(this.db, rows);
   }

@@ -87,21 +87,18 @@ export interface MeterSamplesTable {
  * Domain events written in the same database transaction as the record that caused them, then
  * published; a row still unpublished at start-up is published then (ADR 008).
  */
-export interface TransactionOutboxTable {
+/** One row per committed batch that caused events (ADR 008, 026); deleted once they are published. */
+export interface TransactionOutboxBatchesTable {
   /** Staging order: the relay publishes in it. */
   seq: Generated<number>;
-  /** The event's stable id (DomainEvent.id). */
-  id: string;
-  tenant_id: string;
-  type: string;
-  payload: unknown;
-  occurred_at: Date;
-  published_at: Date | null;
+  /** The batch's events, in order: [{ id, type, tenantId, occurredAt, payload }]. */
+  events: unknown;
+  created_at: Generated<Date>;
 }
 
 export interface TransactionsTables {
   sessions: SessionsTable;
   session_events: SessionEventsTable;
   meter_samples: MeterSamplesTable;
-  transaction_outbox: TransactionOutboxTable;
+  transaction_outbox_batches: TransactionOutboxBatchesTable;
 }
