@@ -47,6 +47,7 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
     events: new GroupCommit(
       (items) =>
         outbox.record(async (tx) => {
+          await tx.insertSamples(items.flatMap((i) => i.samples));
           const applied = await tx.applyEvents(items);
           return { value: applied, events: await eventsOfApplied(tx, items, applied) };
         }),
@@ -57,6 +58,7 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
     starts: new GroupCommit(
       (items) =>
         outbox.record(async (tx) => {
+          await tx.insertSamples(items.flatMap((i) => i.samples));
           const written = await tx.writeStarts(items);
           return { value: written, events: eventsOfStarts(items, written) };
         }),
@@ -66,6 +68,7 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
     stops: new GroupCommit(
       (items) =>
         outbox.record(async (tx) => {
+          await tx.insertSamples(items.flatMap((i) => i.samples));
           const written = await tx.writeStops(items);
           return { value: written, events: eventsOfStops(items, written) };
         }),

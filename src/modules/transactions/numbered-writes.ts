@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { unnestRows, type ColumnType } from './column-arrays.js';
-import { SUPERSEDED, type NewEventRow, type SessionRow } from './store.js';
+import { SUPERSEDED, type NewEventRow, type NewSampleRow, type SessionRow } from './store.js';
 import type { TransactionsTables } from './tables.js';
 
 /**
@@ -18,6 +18,8 @@ export interface StartWrite {
   event: NewEventRow;
   evseId: number;
   now: Date;
+  /** The Transaction.Begin reading, written in the same batch. */
+  samples: readonly NewSampleRow[];
 }
 
 export interface StartWritten {
@@ -30,6 +32,8 @@ export interface StartWritten {
 export interface StopWrite {
   event: NewEventRow;
   stop: { stoppedAt: Date; meterStopWh: number; reason: string; stopIdToken: string | null; now: Date };
+  /** The stop's readings and its Transaction.End reading, written in the same batch before it finishes the session. */
+  samples: readonly NewSampleRow[];
 }
 
 export interface StopWritten {

@@ -146,11 +146,6 @@ export class TransactionsService {
     }, `${stationId}\u0000${startKey}`);
     const transactionId = row.ocpp16_transaction_id as number;
     this.remember(stationId, row.station_tx_id, row.id, row.evse_id);
-    await this.deps.samples.write(
-      sampleRows(tenantId, stationId, req.evseId, row.id, [
-        { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.Begin', value: req.meterStartWh, unit: 'Wh' },
-      ]),
-    );
     // The Started record and the superseding of older open sessions on the connector, group-committed;
     // the batch's transaction stages TransactionStarted/Ended too, published once it commits (ADR 008).
     await this.deps.starts.submit(
@@ -172,6 +167,9 @@ export class TransactionsService {
         },
         evseId: req.evseId,
         now,
+        samples: sampleRows(tenantId, stationId, req.evseId, row.id, [
+          { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.Begin', value: req.meterStartWh, unit: 'Wh' },
+        ]),
       },
       // Two starts on one connector never share a statement: the later one supersedes the earlier.
       `${stationId}\u0000${req.evseId}`,
@@ -201,9 +199,12 @@ export class TransactionsService {
       ...req.readings,
       { sampledAt: req.timestamp, measurand: ENERGY_REGISTER, context: 'Transaction.End', value: req.meterStopWh, unit: 'Wh' },
     ];
-    await this.deps.samples.write(sampleRows(tenantId, stationId, evseId, sessionId ?? null, readings));
+    const samples = sampleRows(tenantId, stationId, evseId, sessionId ?? null, readings);
+    if (!sessionId) {
+      await this.deps.samples.write(samples);
+      return { verdict: await verdictPromise };
+    }
     const verdict = await verdictPromise;
-    if (!sessionId) return { verdict };
     const now = this.deps.clock.now();
     // Finished and the Ended record, group-committed with TransactionEnded (or Updated) in the batch's transaction.
     await this.deps.stops.submit(
@@ -223,6 +224,8 @@ export class TransactionsService {
           received_at: now,
         },
         stop: { stoppedAt: req.timestamp, meterStopWh: req.meterStopWh, reason: req.reason ?? 'Local', stopIdToken: req.idToken?.idToken ?? null, now },
+        // Written first in the batch's transaction, so the energy the stop reports includes them.
+        samples,
       },
       sessionId,
     );
@@ -263,8 +266,6 @@ export class TransactionsService {
       ? this.verdict(tenantId, ev.idToken, { stationId, evseId, purpose: stopping ? 'stop' : 'start', transactionId: sessionId }, undefined)
       : undefined;
     verdictPromise?.catch(() => undefined);
-    // Samples first, so the energy an Ended reports includes its own readings.
-    await this.deps.samples.write(sampleRows(tenantId, stationId, evseId, sessionId, ev.readings));
     // Its events (Started, Updated, Ended) are staged in the batch's transaction (create.ts, ADR 008).
     const { row } = await this.deps.events.submit(
       {
@@ -296,6 +297,8 @@ export class TransactionsService {
           payload: ev.raw,
           received_at: now,
         },
+        // Written first in the batch's transaction, so the energy an Ended reports includes its own readings.
+        samples: sampleRows(tenantId, stationId, evseId, sessionId, ev.readings),
       },
       sessionId,
     );

@@ -84,6 +84,8 @@ function uniqueReadings(rows: readonly NewSampleRow[]): NewSampleRow[] {
 export interface SessionEventWrite {
   patch: SessionEventPatch;
   event: NewEventRow;
+  /** Its readings, written in the same batch before the event is applied. */
+  samples: readonly NewSampleRow[];
 }
 
 export interface AppliedEvent {
