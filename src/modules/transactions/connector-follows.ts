@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { SessionRow } from './store.js';
+import { sessionHeadOf, type SessionHead } from './store.js';
 import type { TransactionsTables } from './tables.js';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 import type { SessionStatus } from './types.js';
@@ -28,16 +28,16 @@ const FOLLOW_COLUMNS = [
  * appears once in a statement and its statuses apply in the order they came. Returns, per item,
  * the sessions it moved (none when no open session was in another status).
  */
-export async function followConnectors(db: Kysely<TransactionsTables>, items: readonly ConnectorFollow[]): Promise<SessionRow[][]> {
+export async function followConnectors(db: Kysely<TransactionsTables>, items: readonly ConnectorFollow[]): Promise<SessionHead[][]> {
   if (items.length === 0) return [];
-  const result = await sql<SessionRow>`
+  const result = await sql<SessionHead>`
     with v as (select * from ${unnestRows(items, FOLLOW_COLUMNS)})
     update sessions s set status = v.status, updated_at = v.now
     from v
     where s.tenant_id = v.tenant_id and s.station_id = v.station_id and s.evse_id = v.evse_id
       and s.ocpp16_transaction_id is not null and s.status <> 'finished' and s.status <> v.status
-    returning s.*`.execute(db);
-  const byConnector = new Map<string, SessionRow[]>();
+    returning ${sessionHeadOf('s')}`.execute(db);
+  const byConnector = new Map<string, SessionHead[]>();
   for (const row of result.rows) {
     const k = connectorKey(row.tenant_id, row.station_id, row.evse_id ?? -1);
     byConnector.set(k, [...(byConnector.get(k) ?? []), row]);

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { unnestRows, type ColumnType } from './column-arrays.js';
-import { SUPERSEDED, type NewEventRow, type NewSampleRow, type SessionRow } from './store.js';
+import { SUPERSEDED, sessionHeadOf, type NewEventRow, type NewSampleRow, type SessionHead, type SessionRow } from './store.js';
 import type { TransactionsTables } from './tables.js';
 
 /**
@@ -14,7 +14,7 @@ import type { TransactionsTables } from './tables.js';
 /** A 1.6 start to record: its Started event, and the connector whose older open sessions it supersedes. */
 export interface StartWrite {
   /** The session the start created or found, as its TransactionStarted describes it. */
-  session: SessionRow;
+  session: SessionHead;
   event: NewEventRow;
   evseId: number;
   now: Date;
@@ -38,7 +38,7 @@ export interface StopWrite {
 
 export interface StopWritten {
   /** Undefined when the session was already stopped (a retry). */
-  finished: SessionRow | undefined;
+  finished: SessionHead | undefined;
   /** Its stop reason before: a superseded session's real stop is an update, not its end. */
   previousStopReason: string | null;
 }
@@ -102,7 +102,7 @@ export async function writeStarts(db: Kysely<TransactionsTables>, items: readonl
 
 export async function writeStops(db: Kysely<TransactionsTables>, items: readonly StopWrite[]): Promise<StopWritten[]> {
   if (items.length === 0) return [];
-  const result = await sql<SessionRow & { previous_stop_reason: string | null }>`
+  const result = await sql<SessionHead & { previous_stop_reason: string | null }>`
     with v as (select * from ${unnestRows(items, STOP_COLUMNS)}),
     ev as (
       insert into session_events (tenant_id, station_id, station_tx_id, event_key, seq_no, session_id, event_type, trigger_reason, offline, occurred_at, payload, received_at)
@@ -114,7 +114,7 @@ export async function writeStops(db: Kysely<TransactionsTables>, items: readonly
       stop_id_token = v.stop_id_token, updated_at = v.now
     from v join old on old.id = v.session_id
     where s.id = v.session_id and (s.status <> 'finished' or s.stop_reason = ${SUPERSEDED})
-    returning s.*, old.stop_reason as previous_stop_reason`.execute(db);
-  const byId = new Map(result.rows.map(({ previous_stop_reason: previousStopReason, ...row }) => [row.id, { finished: row as SessionRow, previousStopReason }]));
+    returning ${sessionHeadOf('s')}, old.stop_reason as previous_stop_reason`.execute(db);
+  const byId = new Map(result.rows.map(({ previous_stop_reason: previousStopReason, ...row }) => [row.id, { finished: row as SessionHead, previousStopReason }]));
   return items.map((i) => byId.get(i.event.session_id) ?? { finished: undefined, previousStopReason: null });
 }

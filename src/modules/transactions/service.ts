@@ -2,7 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { IdSource } from '../../platform/ids.js';
 import { Batcher } from '../../platform/batcher.js';
 import { DomainError } from '../../platform/errors.js';
-import type { TransactionsStore, SessionRow, NewSessionRow, SessionEventWrite, AppliedEvent } from './store.js';
+import type { TransactionsStore, SessionRow, SessionHead, NewSessionRow, SessionEventWrite, AppliedEvent } from './store.js';
 import type { GroupCommit } from './group-commit.js';
 import type { MeterSampleWriter } from './sample-writer.js';
 import type { TransactionOutbox } from './outbox.js';
@@ -51,7 +51,7 @@ export interface TransactionsServiceDeps {
   numbered: GroupCommit<NumberedSessionInsert, InsertedSession>;
   ensured: GroupCommit<NewSessionRow, InsertedSession>;
   /** 1.6 connector statuses moving their open session, group-committed with their TransactionUpdated events. */
-  follows: GroupCommit<ConnectorFollow, SessionRow[]>;
+  follows: GroupCommit<ConnectorFollow, SessionHead[]>;
   clock: Clock;
   ids: IdSource;
   authorizer: TokenAuthorizer;
@@ -347,7 +347,7 @@ export class TransactionsService {
     const now = this.deps.clock.now();
     // Group-committed with the TransactionUpdated events it causes (create.ts); keyed by connector, so in order.
     const moved = await this.deps.follows.submit({ tenantId, stationId, evseId, status, now }, connectorKey(tenantId, stationId, evseId));
-    const row = moved.reduce<SessionRow | undefined>((newest, r) => (!newest || r.started_at > newest.started_at ? r : newest), undefined);
+    const row = moved.reduce<SessionHead | undefined>((newest, r) => (!newest || r.started_at > newest.started_at ? r : newest), undefined);
     if (row) this.connectors.opened(tenantId, stationId, evseId, row.id, row.status);
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SessionRow, NewSampleRow } from './store.js';
+import type { SessionHead, NewSampleRow } from './store.js';
 import type { OutboxEvent } from './outbox.js';
 import type { MeterSampled, TransactionAwaitingMessages, TransactionEnded, TransactionStarted, TransactionStatusChecked, TransactionUpdated } from './events.js';
 import { ENERGY_REGISTER, POWER_IMPORT } from './meter.js';
@@ -12,11 +12,11 @@ import { parseStatus } from './session-view.js';
  * starts once and ends once; an Updated is per 2.0.1 seqNo (or per change, for the rest).
  */
 
-function ref(row: SessionRow) {
+function ref(row: SessionHead) {
   return { sessionId: row.id, stationId: row.station_id, evseId: row.evse_id, transactionId: row.station_tx_id };
 }
 
-export function startedEvent(tenantId: string, row: SessionRow, at: Date): OutboxEvent & TransactionStarted {
+export function startedEvent(tenantId: string, row: SessionHead, at: Date): OutboxEvent & TransactionStarted {
   return {
     id: `TransactionStarted:${row.id}`,
     type: 'TransactionStarted',
@@ -27,7 +27,7 @@ export function startedEvent(tenantId: string, row: SessionRow, at: Date): Outbo
 }
 
 /** `change` makes the id: a 2.0.1 seqNo, or another name for what changed. */
-export function updatedEvent(tenantId: string, row: SessionRow, change: string, at: Date): OutboxEvent & TransactionUpdated {
+export function updatedEvent(tenantId: string, row: SessionHead, change: string, at: Date): OutboxEvent & TransactionUpdated {
   return {
     id: `TransactionUpdated:${row.id}:${change}`,
     type: 'TransactionUpdated',
@@ -37,7 +37,7 @@ export function updatedEvent(tenantId: string, row: SessionRow, change: string, 
   };
 }
 
-export function endedEvent(tenantId: string, row: SessionRow, at: Date): OutboxEvent & TransactionEnded {
+export function endedEvent(tenantId: string, row: SessionHead, at: Date): OutboxEvent & TransactionEnded {
   return {
     id: `TransactionEnded:${row.id}`,
     type: 'TransactionEnded',
@@ -54,7 +54,7 @@ export function endedEvent(tenantId: string, row: SessionRow, at: Date): OutboxE
   };
 }
 
-export function awaitingMessagesEvent(tenantId: string, row: SessionRow, missingSeqNos: number[], at: Date): OutboxEvent & TransactionAwaitingMessages {
+export function awaitingMessagesEvent(tenantId: string, row: SessionHead, missingSeqNos: number[], at: Date): OutboxEvent & TransactionAwaitingMessages {
   return {
     id: `TransactionAwaitingMessages:${row.id}`,
     type: 'TransactionAwaitingMessages',
@@ -66,7 +66,7 @@ export function awaitingMessagesEvent(tenantId: string, row: SessionRow, missing
 
 export function statusCheckedEvent(
   tenantId: string,
-  row: SessionRow,
+  row: SessionHead,
   answer: TransactionStatusAnswer,
   closed: boolean,
   checkId: string,

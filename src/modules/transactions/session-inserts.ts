@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { NewSessionRow, SessionRow } from './store.js';
+import { sessionHeadOf, type NewSessionRow, type SessionHead } from './store.js';
 import type { TransactionsTables } from './tables.js';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 
@@ -13,7 +13,7 @@ import { unnestRows, type ColumnType } from './column-arrays.js';
 export type NumberedSessionInsert = Omit<NewSessionRow, 'ocpp16_transaction_id' | 'station_tx_id'>;
 
 export interface InsertedSession {
-  row: SessionRow;
+  row: SessionHead;
   /** false: the row existed (a retried message). */
   created: boolean;
 }
@@ -64,7 +64,7 @@ const rowsOf = (items: readonly Partial<NewSessionRow>[]): RawBuilder<unknown> =
 /** 1.6 starts: every new row takes the next CSMS transaction id; a retried start finds its row by start_key. */
 export async function insertNumberedSessions(db: Kysely<TransactionsTables>, items: readonly NumberedSessionInsert[]): Promise<InsertedSession[]> {
   if (items.length === 0) return [];
-  const result = await sql<SessionRow & { created: boolean }>`
+  const result = await sql<SessionHead & { created: boolean }>`
     with v as (select * from ${rowsOf(items)}),
     n as (select v.*, nextval('ocpp16_transaction_id')::integer as tx from v),
     ins as (
@@ -74,11 +74,11 @@ export async function insertNumberedSessions(db: Kysely<TransactionsTables>, ite
         id_token, id_token_type, auth_status, status, started_at, meter_start_wh, reservation_id, coalesce(offline, false), updated_at
       from n
       on conflict (station_id, start_key) do nothing
-      returning *
+      returning ${sessionHeadOf('sessions')}
     )
-    select ins.*, true as created from ins
+    select ${sessionHeadOf('ins')}, true as created from ins
     union all
-    select s.*, false as created from sessions s join v on s.station_id = v.station_id and s.start_key = v.start_key`.execute(db);
+    select ${sessionHeadOf('s')}, false as created from sessions s join v on s.station_id = v.station_id and s.start_key = v.start_key`.execute(db);
   return matchRows(items, result.rows, (r) => `${r.station_id}\u0000${r.start_key}`, (missing) =>
     db.selectFrom('sessions').selectAll().where((eb) => eb.or(missing.map((m) => eb.and([eb('station_id', '=', m.station_id), eb('start_key', '=', m.start_key ?? '')])))).execute(),
   );
@@ -87,18 +87,18 @@ export async function insertNumberedSessions(db: Kysely<TransactionsTables>, ite
 /** 2.x transactions: the session of (station, transactionId), created on its first event whatever the event. */
 export async function ensureStationSessions(db: Kysely<TransactionsTables>, items: readonly NewSessionRow[]): Promise<InsertedSession[]> {
   if (items.length === 0) return [];
-  const result = await sql<SessionRow & { created: boolean }>`
+  const result = await sql<SessionHead & { created: boolean }>`
     with v as (select * from ${rowsOf(items)}),
     ins as (
       insert into sessions (id, tenant_id, station_id, evse_id, connector_id, station_tx_id, status, started_at, remote_start_id, reservation_id, offline, updated_at)
       select id, tenant_id, station_id, evse_id, connector_id, station_tx_id, status, started_at, remote_start_id, reservation_id, coalesce(offline, false), updated_at
       from v
       on conflict (station_id, station_tx_id) do nothing
-      returning *
+      returning ${sessionHeadOf('sessions')}
     )
-    select ins.*, true as created from ins
+    select ${sessionHeadOf('ins')}, true as created from ins
     union all
-    select s.*, false as created from sessions s join v on s.station_id = v.station_id and s.station_tx_id = v.station_tx_id`.execute(db);
+    select ${sessionHeadOf('s')}, false as created from sessions s join v on s.station_id = v.station_id and s.station_tx_id = v.station_tx_id`.execute(db);
   return matchRows(items, result.rows, (r) => `${r.station_id}\u0000${r.station_tx_id}`, (missing) =>
     db.selectFrom('sessions').selectAll().where((eb) => eb.or(missing.map((m) => eb.and([eb('station_id', '=', m.station_id), eb('station_tx_id', '=', m.station_tx_id ?? '')])))).execute(),
   );
@@ -110,14 +110,14 @@ export async function ensureStationSessions(db: Kysely<TransactionsTables>, item
  */
 async function matchRows<I extends Partial<NewSessionRow>>(
   items: readonly I[],
-  rows: readonly (SessionRow & { created: boolean })[],
+  rows: readonly (SessionHead & { created: boolean })[],
   keyOf: (r: Partial<NewSessionRow>) => string,
-  readMissing: (missing: I[]) => Promise<SessionRow[]>,
+  readMissing: (missing: I[]) => Promise<SessionHead[]>,
 ): Promise<InsertedSession[]> {
   const byKey = new Map<string, InsertedSession>();
   for (const { created, ...row } of rows) {
     const k = keyOf(row);
-    if (created || !byKey.has(k)) byKey.set(k, { row: row as SessionRow, created });
+    if (created || !byKey.has(k)) byKey.set(k, { row: row as SessionHead, created });
   }
   const missing = items.filter((i) => !byKey.has(keyOf(i)));
   if (missing.length > 0) for (const row of await readMissing(missing)) byKey.set(keyOf(row), { row, created: false });
