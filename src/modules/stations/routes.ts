@@ -4,7 +4,8 @@ import { DomainError } from '../../platform/errors.js';
 import type { StationsService } from './service.js';
 import type { FrameArchive } from './frame-archive.js';
 import type { SiteLookup, StationCommands, StationView } from './types.js';
-import { cursorOf, pageAfterId } from '../../platform/pagination.js';
+import { mapPage } from '../../platform/list-sort.js';
+import { STATION_SORT } from './station-sort.js';
 
 export interface StationRoutesDeps {
   stations: StationsService;
@@ -62,7 +63,7 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
     },
   );
 
-  app.get<{ Querystring: { limit?: number; after?: string; cursor?: string; siteId?: string } }>(
+  app.get<{ Querystring: { limit?: number; after?: string; cursor?: string; siteId?: string; sort?: string } }>(
     '/api/v1/stations',
     {
       config: { minRole: 'viewer' },
@@ -70,15 +71,21 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string' }, cursor: { type: 'string', maxLength: 512 }, siteId: { type: 'string' } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            after: { type: 'string' },
+            cursor: { type: 'string', maxLength: 512 },
+            siteId: { type: 'string' },
+            sort: STATION_SORT.queryProperty,
+          },
         },
       },
     },
     async (request) => {
       const principal = principalOf(request);
       const limit = request.query.limit ?? 100;
-      const options = { limit: limit + 1, after: cursorOf(request.query), siteId: request.query.siteId, ids: stationScopeOf(principal) };
-      return pageAfterId((await stations.list(principal.tenantId, options)).map(present), limit);
+      const page = await stations.page(principal.tenantId, { siteId: request.query.siteId, ids: stationScopeOf(principal) }, { limit, cursor: request.query.cursor, after: request.query.after, sort: request.query.sort });
+      return mapPage(page, present);
     },
   );
 

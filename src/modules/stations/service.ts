@@ -3,7 +3,10 @@ import type { EventBus } from '../../platform/bus.js';
 import { DomainError } from '../../platform/errors.js';
 import { hashPassword, type ScryptCost } from '../../platform/passwords.js';
 import { Batcher } from '../../platform/batcher.js';
-import type { StationsStore, StationRow, ConnectorRow, NewStationRow } from './store.js';
+import type { StationsStore, StationRow, ConnectorRow, NewStationRow, StationFilter } from './store.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { STATION_SORT } from './station-sort.js';
 import type { StationStateWriter } from './state-writer.js';
 import type { StationsEvent } from './events.js';
 import {
@@ -190,12 +193,18 @@ export class StationsService {
     return this.deps.store.idsOfSites(tenantId, siteIds);
   }
 
-  async list(
-    tenantId: string,
-    options: { limit: number; after?: string | undefined; siteId?: string | undefined; ids?: readonly string[] | undefined },
-  ): Promise<StationView[]> {
+  /** Stations by id, after the id `after`. */
+  async list(tenantId: string, options: StationFilter & { limit: number; after?: string | undefined }): Promise<StationView[]> {
+    const { limit, after, ...filter } = options;
+    return (await this.page(tenantId, filter, { limit, after })).items;
+  }
+
+  /** One page of the API's list, in `sort` order (ADR 025). */
+  async page(tenantId: string, filter: StationFilter, options: ListWindowQuery): Promise<Page<StationView>> {
     await this.deps.writer.flush();
-    const rows = await this.deps.store.list(tenantId, options);
+    const window = STATION_SORT.window(options);
+    const page = window.page(await this.deps.store.list(tenantId, filter, window));
+    const rows = page.items;
     const connectors = await this.deps.store.connectors(
       tenantId,
       rows.map((r) => r.id),
@@ -206,7 +215,7 @@ export class StationsService {
       list.push(c);
       byStation.set(c.station_id, list);
     }
-    return rows.map((row) => toView(row, byStation.get(row.id) ?? []));
+    return mapPage(page, (row) => toView(row, byStation.get(row.id) ?? []));
   }
 
   async connected(tenantId: string, stationId: string, ocppVersion: OcppVersionLabel, remoteAddress: string | undefined): Promise<void> {

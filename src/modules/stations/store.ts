@@ -1,8 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { StationConnectorsTable, StationsTable, StationsTables } from './tables.js';
 import type { SecurityEventQuery } from './types.js';
+import type { SortedWindow } from '../../platform/list-sort.js';
 
 export type StationRow = Selectable<StationsTable>;
+
+export interface StationFilter {
+  siteId?: string | undefined;
+  /** Caller scoping (site-scoped users, ADR 021): only these stations. */
+  ids?: readonly string[] | undefined;
+}
 export type ConnectorRow = Selectable<StationConnectorsTable>;
 
 export interface NewStationRow {
@@ -56,16 +63,13 @@ export class StationsStore {
     return this.db.selectFrom('stations').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   }
 
-  list(
-    tenantId: string,
-    options: { limit: number; after?: string | undefined; siteId?: string | undefined; ids?: readonly string[] | undefined },
-  ): Promise<StationRow[]> {
+  /** Fetches `window.limit + 1` rows: the extra one tells whether another page exists. */
+  list(tenantId: string, options: StationFilter, window: SortedWindow<StationRow>): Promise<StationRow[]> {
     if (options.ids?.length === 0) return Promise.resolve([]);
     let query = this.db.selectFrom('stations').selectAll().where('tenant_id', '=', tenantId);
     if (options.ids) query = query.where('id', 'in', options.ids);
-    if (options.after) query = query.where('id', '>', options.after);
     if (options.siteId) query = query.where('site_id', '=', options.siteId);
-    return query.orderBy('id').limit(options.limit).execute();
+    return window.apply(query).limit(window.limit + 1).execute();
   }
 
   /** Station ids on these sites (site-scoped users, ADR 021). */

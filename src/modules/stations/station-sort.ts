@@ -1,0 +1,20 @@
+import { sql } from 'kysely';
+import { columnKey, EARLIEST, ListSort, timestampKey } from '../../platform/list-sort.js';
+import type { StationRow } from './store.js';
+
+/**
+ * `?sort=` on /api/v1/stations (ADR 025). Default by id, as before sorting existed. A station
+ * never seen sorts as seen at the epoch (first ascending, last descending).
+ */
+export const STATION_SORT = new ListSort<StationRow>({
+  defaultSort: 'id',
+  id: columnKey('id', 'text', (row) => row.id),
+  fields: {
+    id: columnKey('id', 'text', (row) => row.id),
+    createdAt: timestampKey('created_at', (row) => row.created_at),
+    lastSeen: timestampKey('last_seen_at', (row) => row.last_seen_at, { whenNull: EARLIEST }),
+    online: { expression: sql`${sql.ref('online')}::int`, kind: 'integer', value: (row) => (row.online ? 1 : 0) },
+  },
+  // Before sorting, the cursor was the last station's id.
+  legacyIdCursor: (raw) => raw.length <= 48,
+});
