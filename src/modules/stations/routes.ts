@@ -5,7 +5,8 @@ import type { StationsService } from './service.js';
 import type { FrameArchive } from './frame-archive.js';
 import type { SiteLookup, StationCommands, StationView } from './types.js';
 import { mapPage } from '../../platform/list-sort.js';
-import { STATION_SORT } from './station-sort.js';
+import { SECURITY_EVENT_SORT, STATION_SORT } from './station-sort.js';
+import { DEFAULT_LIMIT, pageQueryProperties } from '../../platform/pagination.js';
 
 export interface StationRoutesDeps {
   stations: StationsService;
@@ -152,13 +153,16 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { limit?: number; cursor?: string; sort?: string } }>(
     '/api/v1/stations/:id/security-events',
-    { config: { minRole: 'support' }, schema: { params: stationIdParams } },
+    {
+      config: { minRole: 'support' },
+      schema: { params: stationIdParams, querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProperties, sort: SECURITY_EVENT_SORT.queryProperty } } },
+    },
     async (request) => {
       const { tenantId } = principalOf(request);
       await stations.get(tenantId, request.params.id);
-      return { items: await stations.securityEvents(tenantId, request.params.id) };
+      return stations.searchSecurityEvents(tenantId, { ...request.query, stationId: request.params.id, limit: request.query.limit ?? DEFAULT_LIMIT });
     },
   );
 

@@ -6,7 +6,7 @@ import { Batcher } from '../../platform/batcher.js';
 import type { StationsStore, StationRow, ConnectorRow, NewStationRow, StationFilter } from './store.js';
 import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
 import type { Page } from '../../platform/pagination.js';
-import { STATION_SORT } from './station-sort.js';
+import { SECURITY_EVENT_SORT, STATION_SORT } from './station-sort.js';
 import type { StationStateWriter } from './state-writer.js';
 import type { StationsEvent } from './events.js';
 import {
@@ -334,15 +334,11 @@ export class StationsService {
     this.publish({ type: 'StationSecurityEvent', tenantId, occurredAt: at, payload: { stationId, type, techInfo } });
   }
 
-  async securityEvents(tenantId: string, stationId: string, limit = 100) {
-    const rows = await this.deps.store.securityEvents(tenantId, stationId, limit);
-    return rows.map((r) => ({ id: Number(r.id), type: r.type, techInfo: r.tech_info, occurredAt: r.occurred_at.toISOString() }));
-  }
-
-  /** GET /api/v1/security-events: the tenant's security events, searchable (issue #4). */
-  async searchSecurityEvents(tenantId: string, query: SecurityEventQuery): Promise<SecurityEventView[]> {
-    const rows = await this.deps.store.searchSecurityEvents(tenantId, query);
-    return rows.map((r) => ({ id: Number(r.id), stationId: r.station_id, type: r.type, techInfo: r.tech_info, occurredAt: r.occurred_at.toISOString() }));
+  /** GET /api/v1/security-events (issue #4) and a station's own: searchable, sortable (ADR 025). */
+  async searchSecurityEvents(tenantId: string, query: SecurityEventQuery & ListWindowQuery): Promise<Page<SecurityEventView>> {
+    const window = SECURITY_EVENT_SORT.window(query);
+    const rows = await this.deps.store.searchSecurityEvents(tenantId, query, window);
+    return mapPage(window.page(rows), (r) => ({ id: Number(r.id), stationId: r.station_id, type: r.type, techInfo: r.tech_info, occurredAt: r.occurred_at.toISOString() }));
   }
 
   /** At start-up of a single node: nobody is connected yet, whatever the last run left behind. */

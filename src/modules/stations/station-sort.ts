@@ -18,3 +18,27 @@ export const STATION_SORT = new ListSort<StationRow>({
   // Before sorting, the cursor was the last station's id.
   legacyIdCursor: (raw) => raw.length <= 48,
 });
+
+/** The columns a security event list reads. */
+export interface SecurityEventRow {
+  /** bigserial: typed a number, read as a string by some drivers. */
+  id: number | string;
+  station_id: string;
+  type: string;
+  tech_info: string | null;
+  occurred_at: Date;
+}
+
+/**
+ * `?sort=` on /api/v1/security-events and /api/v1/stations/{id}/security-events (ADR 025).
+ * Default newest first, as before; occurred_at is written from the server clock only.
+ */
+export const SECURITY_EVENT_SORT = new ListSort<SecurityEventRow>({
+  defaultSort: '-occurredAt',
+  id: columnKey('id', 'integer', (row) => row.id),
+  fields: {
+    occurredAt: timestampKey('occurred_at', (row) => row.occurred_at, { exact: true }),
+    type: columnKey('type', 'text', (row) => row.type),
+    stationId: columnKey('station_id', 'text', (row) => row.station_id),
+  },
+});

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { StationConnectorsTable, StationsTable, StationsTables } from './tables.js';
 import type { SecurityEventQuery } from './types.js';
 import type { SortedWindow } from '../../platform/list-sort.js';
+import type { SecurityEventRow } from './station-sort.js';
 
 export type StationRow = Selectable<StationsTable>;
 
@@ -114,20 +115,8 @@ export class StationsStore {
     await this.db.insertInto('station_security_events').values(row).execute();
   }
 
-  securityEvents(tenantId: string, stationId: string, limit: number) {
-    return this.db
-      .selectFrom('station_security_events')
-      .select(['id', 'type', 'tech_info', 'occurred_at'])
-      .where('tenant_id', '=', tenantId)
-      .where('station_id', '=', stationId)
-      .orderBy('occurred_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-  }
-
-  /** Security events across the tenant's stations, newest first, filtered by what is given. */
-  searchSecurityEvents(tenantId: string, query: SecurityEventQuery) {
+  /** Security events across the tenant's stations, filtered by what is given, in the window's order. */
+  searchSecurityEvents(tenantId: string, query: SecurityEventQuery, window: SortedWindow<SecurityEventRow>): Promise<SecurityEventRow[]> {
     let q = this.db
       .selectFrom('station_security_events')
       .select(['id', 'station_id', 'type', 'tech_info', 'occurred_at'])
@@ -136,6 +125,6 @@ export class StationsStore {
     if (query.type) q = q.where('type', '=', query.type);
     if (query.from) q = q.where('occurred_at', '>=', query.from);
     if (query.to) q = q.where('occurred_at', '<', query.to);
-    return q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+    return window.apply(q).limit(window.limit + 1).execute();
   }
 }
