@@ -162,7 +162,9 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
     async (request) => {
       const { tenantId } = principalOf(request);
       await stations.get(tenantId, request.params.id);
-      return stations.searchSecurityEvents(tenantId, { ...request.query, stationId: request.params.id, limit: request.query.limit ?? DEFAULT_LIMIT });
+      const page = await stations.searchSecurityEvents(tenantId, { ...request.query, stationId: request.params.id, limit: request.query.limit ?? DEFAULT_LIMIT });
+      // One station's events: the station id is in the path, as the answer had it before.
+      return mapPage(page, ({ stationId: _stationId, ...event }) => event);
     },
   );
 
