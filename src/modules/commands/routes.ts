@@ -4,7 +4,8 @@ import type { CommandHistory } from './history.js';
 import type { CustomerInformationReports } from './customer-information.js';
 import type { LocalListService } from './local-list.js';
 import { runAs } from './origin.js';
-import { COMMAND_SORT } from './command-sort.js';
+import { COMMAND_SORT, CUSTOMER_INFORMATION_SORT } from './command-sort.js';
+import { DEFAULT_LIMIT, pageQueryProperties } from '../../platform/pagination.js';
 import type { RemoteCommands } from './remote-commands.js';
 
 export interface CommandRoutesDeps {
@@ -166,11 +167,18 @@ export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesD
       return { ...outcome, report: (await deps.customerInformation.get(tenantId, id, outcome.requestId)) ?? null };
     },
   );
-  app.get<P>('/api/v1/stations/:id/customer-information', { config: { minRole: 'operator' }, schema: { params: stationParams } }, async (request) => {
-    const { tenantId } = principalOf(request);
-    await stations.get(tenantId, request.params.id);
-    return { items: await deps.customerInformation.list(tenantId, request.params.id, 100) };
-  });
+  app.get<P & { Querystring: { limit?: number; cursor?: string; sort?: string } }>(
+    '/api/v1/stations/:id/customer-information',
+    {
+      config: { minRole: 'operator' },
+      schema: { params: stationParams, querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProperties, sort: CUSTOMER_INFORMATION_SORT.queryProperty } } },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      await stations.get(tenantId, request.params.id);
+      return deps.customerInformation.list(tenantId, request.params.id, { ...request.query, limit: request.query.limit ?? DEFAULT_LIMIT });
+    },
+  );
 
   command<{ mode?: 'full' | 'differential'; itemsPerMessage?: number; maxEntries?: number }>(
     'local-list/sync',
