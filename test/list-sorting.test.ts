@@ -43,15 +43,23 @@ async function expectSortedWalk(
   path: string,
   sort: string,
   value: (item: Item) => Value,
-  options: { limit?: number; id?: (item: Item) => Value; minTies?: number } = {},
+  options: { limit?: number; id?: (item: Item) => Value; minTies?: number; hiddenTiebreak?: boolean } = {},
 ): Promise<void> {
   const idOf = options.id ?? ((item: Item) => item.id);
-  const all: Item[] = (await server.api('GET', `${path}${path.includes('?') ? '&' : '?'}limit=500`)).body.items;
+  const sep = path.includes('?') ? '&' : '?';
+  const all: Item[] = (await server.api('GET', `${path}${sep}limit=500`)).body.items;
   const sign = sort.startsWith('-') ? -1 : 1;
-  const expected = [...all].sort((a, b) => sign * (compare(value(a), value(b)) || compare(idOf(a), idOf(b)))).map((i) => i.id);
-  const walked = (await walk(server, path, sort, options.limit ?? 3)).map((i) => i.id);
+  // A list whose tiebreak the view does not show (deliveries: queue order) is held to its own
+  // one-page answer under the same sort, and to the order of the values.
+  const expected = options.hiddenTiebreak
+    ? (await server.api('GET', `${path}${sep}limit=500&sort=${encodeURIComponent(sort)}`)).body.items.map((i: Item) => i.id)
+    : [...all].sort((a, b) => sign * (compare(value(a), value(b)) || compare(idOf(a), idOf(b)))).map((i) => i.id);
+  const walkedItems = await walk(server, path, sort, options.limit ?? 3);
+  const walked = walkedItems.map((i) => i.id);
   expect(new Set(walked).size, `${path} sort=${sort}: a row repeated`).toBe(walked.length);
   expect(walked, `${path} sort=${sort}`).toEqual(expected);
+  expect([...walked].sort(), `${path} sort=${sort}: every row`).toEqual(all.map((i) => i.id).sort());
+  walkedItems.slice(1).forEach((item, n) => expect(sign * compare(value(item), value(walkedItems[n]!)), `${path} sort=${sort} at ${n + 1}`).toBeGreaterThanOrEqual(0));
   // The seed must make the tiebreak matter: several rows share one sort value.
   const values = all.map((i) => String(value(i)));
   expect(values.length - new Set(values).size, `${path} sort=${sort}: ties in the seed`).toBeGreaterThanOrEqual(options.minTies ?? 2);
@@ -72,6 +80,7 @@ describe('list sorting with keyset pages', () => {
   let server: TestServer;
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
   const stations: RawStation[] = [];
+  let deliveriesPath = '';
 
   beforeAll(async () => {
     server = await startTestServer({}, { clock });
@@ -81,6 +90,14 @@ describe('list sorting with keyset pages', () => {
       const status = n % 4 === 0 ? 'Blocked' : 'Accepted';
       const res = await server.api('POST', '/api/v1/tokens', { uid: `SORT-${String.fromCharCode(75 - n)}`, type: 'ISO14443', status });
       expect(res.status).toBe(201);
+    }
+    // Test sends to a closed port: deliveries left pending, several queued at one instant.
+    const hook = await server.api('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/sort', eventTypes: ['FirmwareCampaignChanged'] });
+    expect(hook.status).toBe(201);
+    deliveriesPath = `/api/v1/webhooks/${hook.body.id}/deliveries`;
+    for (let n = 0; n < 7; n++) {
+      if (n % 3 === 0) clock.advance(1000);
+      expect((await server.api('POST', `/api/v1/webhooks/${hook.body.id}/test`)).status).toBe(200);
     }
     // Two 1.6 stations with sessions starting and stopping at the same instants (ties on
     // startedAt, stoppedAt, energyWh and stationId) and one still running on each (no stoppedAt).
@@ -171,6 +188,15 @@ describe('list sorting with keyset pages', () => {
     ['createdAt', (i: Item) => i['createdAt'] as string],
   ])('#5 stations: sort=%s walks every station once (never-seen stations sort as seen at the epoch)', async (sort, value) => {
     await expectSortedWalk(server, '/api/v1/stations', sort, value, { limit: 2, minTies: sort.endsWith('lastSeen') ? 2 : 0 });
+  });
+
+  it.each([
+    ['createdAt', (i: Item) => i['createdAt'] as string],
+    ['-createdAt', (i: Item) => i['createdAt'] as string],
+    ['status', (i: Item) => i['status'] as string],
+    ['-attempts', (i: Item) => i['attempts'] as number],
+  ])('#5 webhook deliveries: sort=%s walks every delivery once, in the order of one whole page', async (sort, value) => {
+    await expectSortedWalk(server, deliveriesPath, sort, value, { hiddenTiebreak: true });
   });
 
   it('#5 stations: a bare station id as after (the cursor before sorting existed) still continues the default order', async () => {
