@@ -12,6 +12,10 @@ describe('list conventions', () => {
       expect((await server.api('POST', '/api/v1/stations', { id: `CS-LIST-${n}`, password: PASSWORD })).status).toBe(201);
       expect((await server.api('POST', '/api/v1/sites', { name: `Site ${n}`, timeZone: 'Europe/Oslo' })).status).toBe(201);
       expect((await server.api('POST', '/api/v1/tokens', { uid: `LIST-${n}`, type: 'ISO14443' })).status).toBe(201);
+      expect((await server.api('POST', '/api/v1/webhooks', { url: `http://127.0.0.1:9/list-${n}`, eventTypes: ['*'] })).status).toBe(201);
+      expect((await server.api('POST', '/api/v1/api-keys', { name: `list key ${n}`, role: 'viewer' })).status).toBe(201);
+      expect((await server.api('POST', '/api/v1/users', { email: `list-${n}@example.com`, password: 'list-password-123', role: 'viewer' })).status).toBe(201);
+      expect((await server.api('POST', '/api/v1/tenants', { id: `list-tenant-${n}`, name: `List ${n}` })).status).toBe(201);
     }
   });
   afterAll(async () => {
@@ -32,14 +36,16 @@ describe('list conventions', () => {
     return ids;
   }
 
-  it.each(['/api/v1/stations', '/api/v1/sites', '/api/v1/tokens'])('#5 lists: %s pages with limit and cursor through every item once', async (path) => {
+  const LISTS = ['/api/v1/stations', '/api/v1/sites', '/api/v1/tokens', '/api/v1/webhooks', '/api/v1/api-keys', '/api/v1/users', '/api/v1/tenants', '/api/v1/audit'];
+
+  it.each(LISTS)('#5 lists: %s pages with limit and cursor through every item once', async (path) => {
     const all = (await server.api('GET', path)).body.items.map((item: { id: string }) => item.id);
     expect(all.length).toBeGreaterThanOrEqual(3);
     const paged = await walk(path);
     expect(paged).toEqual(all);
   });
 
-  it.each(['/api/v1/stations', '/api/v1/sites', '/api/v1/tokens'])('#5 lists: %s with exactly limit items left ends there (no extra empty page)', async (path) => {
+  it.each(LISTS)('#5 lists: %s with exactly limit items left ends there (no extra empty page)', async (path) => {
     const total = (await server.api('GET', path)).body.items.length;
     const whole = await server.api('GET', `${path}?limit=${total}`);
     expect(whole.body.items).toHaveLength(total);

@@ -23,7 +23,9 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     if (isDomainError(err)) return sendDomainError(reply, err);
     if (err.validation) {
       const first = err.validation[0];
-      const params = (first?.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
+      const params = (first?.params ?? {}) as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
+      // An enum (a list's sort, a status filter) names what it takes.
+      const allowed = params.allowedValues ? `: ${params.allowedValues.join(', ')}` : '';
       // Name the offending property, also when it is one the schema does not allow.
       const path = first?.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : '';
       const field = [path, params.missingProperty ?? params.additionalProperty].filter(Boolean).join('.') || undefined;
@@ -32,7 +34,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
         type: 'https://ampline.dev/problems/InvalidInput',
         title: 'InvalidInput',
         status: 400,
-        detail: `${err.validationContext ?? 'request'} ${err.message.replace(/^(body|querystring|params)\/?/, '')}${unknown}`.trim(),
+        detail: `${err.validationContext ?? 'request'} ${err.message.replace(/^(body|querystring|params)\/?/, '')}${allowed}${unknown}`.trim(),
         ...(field ? { field } : {}),
       });
     }

@@ -6,6 +6,9 @@ import { hashToken } from '../../platform/passwords.js';
 import { roleAtLeast, type Role } from '../../platform/principal.js';
 import type { AccountsTables, ApiTokensTable } from './tables.js';
 import type { ApiKeyView, CreateApiKeyInput } from './types.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { API_KEY_SORT } from './account-sort.js';
 
 /** A scope names a resource (the path segment after /api/v1/), optionally `:read` for GET only. */
 export const SCOPE_PATTERN = '^[a-z][a-z0-9-]*(:read)?$';
@@ -52,10 +55,10 @@ export class ApiKeysService {
     return id;
   }
 
-  async list(tenantId: string, options: { limit: number; after?: string | undefined }): Promise<ApiKeyView[]> {
-    let query = this.deps.db.selectFrom('api_tokens').selectAll().where('tenant_id', '=', tenantId);
-    if (options.after) query = query.where('id', '>', options.after);
-    return (await query.orderBy('id').limit(options.limit).execute()).map(toView);
+  async list(tenantId: string, options: ListWindowQuery): Promise<Page<ApiKeyView>> {
+    const window = API_KEY_SORT.window(options);
+    const query = this.deps.db.selectFrom('api_tokens').selectAll().where('tenant_id', '=', tenantId);
+    return mapPage(window.page(await window.apply(query).limit(window.limit + 1).execute()), toView);
   }
 
   async get(tenantId: string, id: string): Promise<ApiKeyView> {

@@ -2,25 +2,29 @@ import type { FastifyInstance } from 'fastify';
 import { principalOf, ROLES } from '../../platform/principal.js';
 import type { AccountsService } from './service.js';
 import { SCOPE_PATTERN } from './api-keys.js';
+import type { SortQueryProperty } from '../../platform/list-sort.js';
+import { API_KEY_SORT, TENANT_SORT, USER_SORT } from './account-sort.js';
 import type { CreateApiKeyInput, CreateDriverInput, CreateUserInput, UpdateUserInput, UserKind } from './types.js';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
-const listQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string', maxLength: 64 } },
-} as const;
+/** `after` is the older name of `cursor` these lists still take (it also takes a bare id). */
+function listQuery(sort: SortQueryProperty) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, cursor: { type: 'string', maxLength: 512 }, after: { type: 'string', maxLength: 512 }, sort },
+  } as const;
+}
 const role = { type: 'string', enum: ROLES } as const;
 const email = { type: 'string', minLength: 3, maxLength: 254 } as const;
 const password = { type: 'string', minLength: 10, maxLength: 256 } as const;
 const name = { type: 'string', minLength: 1, maxLength: 255 } as const;
 const siteIds = { type: ['array', 'null'], maxItems: 1000, items: { type: 'string', minLength: 1, maxLength: 64 } } as const;
 
-type ListQuery = { limit?: number; after?: string };
+type ListQuery = { limit?: number; cursor?: string; after?: string; sort?: string };
 
-function page<T extends { id: string }>(items: T[], limit: number) {
-  const last = items[items.length - 1];
-  return { items, nextCursor: items.length === limit && last ? last.id : null };
+function windowOf(query: ListQuery) {
+  return { ...query, limit: query.limit ?? 100 };
 }
 
 /** Tenants (superuser), operator users and drivers, API keys, and who-am-I. */
@@ -64,10 +68,11 @@ export function registerAccountRoutes(app: FastifyInstance, accounts: AccountsSe
       return reply.status(201).header('Location', `/api/v1/tenants/${tenant.id}`).send({ ...tenant, owner });
     },
   );
-  app.get<{ Querystring: ListQuery }>('/api/v1/tenants', { config: { minRole: 'owner', superuser: true }, schema: { querystring: listQuery } }, async (request) => {
-    const limit = request.query.limit ?? 100;
-    return page(await accounts.tenants.list({ limit, after: request.query.after }), limit);
-  });
+  app.get<{ Querystring: ListQuery }>(
+    '/api/v1/tenants',
+    { config: { minRole: 'owner', superuser: true }, schema: { querystring: listQuery(TENANT_SORT.queryProperty) } },
+    async (request) => accounts.tenants.list(windowOf(request.query)),
+  );
   app.get<{ Params: { id: string } }>('/api/v1/tenants/:id', { config: { minRole: 'owner', superuser: true }, schema: { params: idParams } }, async (request) =>
     accounts.tenants.get(request.params.id),
   );
@@ -107,10 +112,9 @@ export function registerAccountRoutes(app: FastifyInstance, accounts: AccountsSe
       return reply.status(201).header('Location', `/api/v1/api-keys/${key.id}`).send(key);
     },
   );
-  app.get<{ Querystring: ListQuery }>('/api/v1/api-keys', { config: { minRole: 'admin' }, schema: { querystring: listQuery } }, async (request) => {
-    const limit = request.query.limit ?? 100;
-    return page(await accounts.apiKeys.list(principalOf(request).tenantId, { limit, after: request.query.after }), limit);
-  });
+  app.get<{ Querystring: ListQuery }>('/api/v1/api-keys', { config: { minRole: 'admin' }, schema: { querystring: listQuery(API_KEY_SORT.queryProperty) } }, async (request) =>
+    accounts.apiKeys.list(principalOf(request).tenantId, windowOf(request.query)),
+  );
   app.get<{ Params: { id: string } }>('/api/v1/api-keys/:id', { config: { minRole: 'admin' }, schema: { params: idParams } }, async (request) =>
     accounts.apiKeys.get(principalOf(request).tenantId, request.params.id),
   );
@@ -139,10 +143,9 @@ function registerPeople(app: FastifyInstance, accounts: AccountsService, kind: U
       return reply.status(201).header('Location', `${base}/${user.id}`).send(user);
     },
   );
-  app.get<{ Querystring: ListQuery }>(base, { config: { minRole }, schema: { querystring: listQuery } }, async (request) => {
-    const limit = request.query.limit ?? 100;
-    return page(await accounts.users.list(principalOf(request).tenantId, kind, { limit, after: request.query.after }), limit);
-  });
+  app.get<{ Querystring: ListQuery }>(base, { config: { minRole }, schema: { querystring: listQuery(USER_SORT.queryProperty) } }, async (request) =>
+    accounts.users.list(principalOf(request).tenantId, kind, windowOf(request.query)),
+  );
   app.get<{ Params: { id: string } }>(`${base}/:id`, { config: { minRole }, schema: { params: idParams } }, async (request) =>
     accounts.users.get(principalOf(request).tenantId, kind, request.params.id),
   );

@@ -2,6 +2,9 @@ import type { Kysely, Selectable } from 'kysely';
 import { DomainError } from '../../platform/errors.js';
 import type { AccountsTables, TenantsTable } from './tables.js';
 import type { TenantView } from './types.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { TENANT_SORT } from './account-sort.js';
 
 const TENANT_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -23,10 +26,9 @@ export class TenantsService {
     return toView(inserted);
   }
 
-  async list(options: { limit: number; after?: string | undefined }): Promise<TenantView[]> {
-    let query = this.db.selectFrom('tenants').selectAll();
-    if (options.after) query = query.where('id', '>', options.after);
-    return (await query.orderBy('id').limit(options.limit).execute()).map(toView);
+  async list(options: ListWindowQuery): Promise<Page<TenantView>> {
+    const window = TENANT_SORT.window(options);
+    return mapPage(window.page(await window.apply(this.db.selectFrom('tenants').selectAll()).limit(window.limit + 1).execute()), toView);
   }
 
   async get(id: string): Promise<TenantView> {

@@ -6,6 +6,9 @@ import { hashPassword, type ScryptCost } from '../../platform/passwords.js';
 import { roleAtLeast, type Role } from '../../platform/principal.js';
 import type { AccountsTables, UsersTable } from './tables.js';
 import type { CreateDriverInput, CreateUserInput, UpdateUserInput, UserKind, UserView } from './types.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { USER_SORT } from './account-sort.js';
 
 export type UserRow = Selectable<UsersTable>;
 
@@ -69,10 +72,10 @@ export class UsersService {
     return toUserView(inserted);
   }
 
-  async list(tenantId: string, kind: UserKind, options: { limit: number; after?: string | undefined }): Promise<UserView[]> {
-    let query = this.deps.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('kind', '=', kind);
-    if (options.after) query = query.where('id', '>', options.after);
-    return (await query.orderBy('id').limit(options.limit).execute()).map(toUserView);
+  async list(tenantId: string, kind: UserKind, options: ListWindowQuery): Promise<Page<UserView>> {
+    const window = USER_SORT.window(options);
+    const query = this.deps.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('kind', '=', kind);
+    return mapPage(window.page(await window.apply(query).limit(window.limit + 1).execute()), toUserView);
   }
 
   async get(tenantId: string, kind: UserKind, id: string): Promise<UserView> {

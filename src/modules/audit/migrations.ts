@@ -40,4 +40,13 @@ export const auditMigrations: NamedMigration[] = [
       },
     },
   },
+  {
+    // ?sort=at / -at (ADR 025): the list walks (at, id) in either direction.
+    name: '0073_audit_log_at_idx',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex('audit_log_tenant_at_idx').on('audit_log').columns(['tenant_id', 'at', 'id']).execute();
+      },
+    },
+  },
 ];

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
-import { decodeCursor, pageOf, type Page } from '../../platform/pagination.js';
-import { AuditStore } from './store.js';
+import type { Page } from '../../platform/pagination.js';
+import { mapPage } from '../../platform/list-sort.js';
+import { AuditStore, toView } from './store.js';
+import { AUDIT_SORT } from './audit-sort.js';
 import type { AuditTables } from './tables.js';
 import type { AuditEntryInput, AuditEntryView, AuditQuery } from './types.js';
 
@@ -21,15 +23,8 @@ export class AuditService {
   }
 
   async list(tenantId: string, query: AuditQuery): Promise<Page<AuditEntryView>> {
-    const after = decodeCursor(query.cursor, { id: 'string' });
-    const rows = await this.store.list(tenantId, {
-      limit: query.limit + 1,
-      beforeId: after?.id,
-      actor: query.actor,
-      action: query.action,
-      from: query.from,
-      to: query.to,
-    });
-    return pageOf(rows, query.limit, (row) => ({ id: row.id }));
+    const window = AUDIT_SORT.window(query);
+    const rows = await this.store.list(tenantId, { actor: query.actor, action: query.action, from: query.from, to: query.to }, window);
+    return mapPage(window.page(rows), toView);
   }
 }

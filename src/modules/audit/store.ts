@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditLogTable, AuditTables } from './tables.js';
 import type { AuditEntryInput, AuditEntryView } from './types.js';
+import type { SortedWindow } from '../../platform/list-sort.js';
 
 /** The audit log's SQL. Only inserts and selects: the table refuses anything else (see migrations). */
 export class AuditStore {
@@ -28,13 +29,13 @@ export class AuditStore {
       .execute();
   }
 
-  /** Newest first; `beforeId` continues a page. */
-  async list(
+  /** In the window's order; fetches `window.limit + 1` rows, the extra one telling whether more exist. */
+  list(
     tenantId: string,
-    filter: { limit: number; beforeId?: string | undefined; actor?: string | undefined; action?: string | undefined; from?: Date | undefined; to?: Date | undefined },
-  ): Promise<AuditEntryView[]> {
+    filter: { actor?: string | undefined; action?: string | undefined; from?: Date | undefined; to?: Date | undefined },
+    window: SortedWindow<Selectable<AuditLogTable>>,
+  ): Promise<Selectable<AuditLogTable>[]> {
     let query = this.db.selectFrom('audit_log').selectAll().where('tenant_id', '=', tenantId);
-    if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
     if (filter.actor !== undefined) {
       const actor = filter.actor;
       query = query.where((eb) => eb.or([eb('actor_id', '=', actor), eb('actor_name', '=', actor)]));
@@ -42,8 +43,7 @@ export class AuditStore {
     if (filter.action !== undefined) query = query.where('action', 'ilike', `%${escapeLike(filter.action)}%`);
     if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
     if (filter.to !== undefined) query = query.where('at', '<', filter.to);
-    const rows = await query.orderBy('id', 'desc').limit(filter.limit).execute();
-    return rows.map(toView);
+    return window.apply(query).limit(window.limit + 1).execute();
   }
 }
 
@@ -51,7 +51,7 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function toView(row: Selectable<AuditLogTable>): AuditEntryView {
+export function toView(row: Selectable<AuditLogTable>): AuditEntryView {
   return {
     id: String(row.id),
     at: row.at.toISOString(),

@@ -32,6 +32,8 @@ export interface AuditEntryView {
 export interface AuditQuery {
   limit: number;
   cursor?: string | undefined;
+  /** One of AUDIT_SORT's values; default newest first. */
+  sort?: string | undefined;
   actor?: string | undefined;
   action?: string | undefined;
   from?: Date | undefined;

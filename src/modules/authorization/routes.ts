@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/principal.js';
-import { cursorOf, pageAfterId } from '../../platform/pagination.js';
+import { TOKEN_SORT } from './token-sort.js';
 import { DomainError } from '../../platform/errors.js';
 import type { AuthorizationService } from './service.js';
 import { ID_TOKEN_STATUSES, ID_TOKEN_TYPES, type CreateTokenInput, type IdTokenStatus, type IdTokenType, type UpdateTokenInput } from './types.js';
 
 /** A token list of a few hundred thousand lines fits; the JSON API keeps its 1 MB limit. */
 const CSV_BODY_LIMIT = 16 * 1024 * 1024;
-
-const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 const tokenFields = {
   status: { type: 'string', enum: ID_TOKEN_STATUSES },
@@ -35,6 +33,7 @@ interface ListQuery {
   limit?: number;
   after?: string;
   cursor?: string;
+  sort?: string;
   uid?: string;
   type?: IdTokenType;
   status?: IdTokenStatus;
@@ -82,8 +81,9 @@ export function registerTokenRoutes(app: FastifyInstance, authorization: Authori
           additionalProperties: false,
           properties: {
             limit: { type: 'integer', minimum: 1, maximum: 500 },
-            after: { type: 'string', pattern: UUID_PATTERN },
-            cursor: { type: 'string', pattern: UUID_PATTERN },
+            after: { type: 'string', maxLength: 512 },
+            cursor: { type: 'string', maxLength: 512 },
+            sort: TOKEN_SORT.queryProperty,
             uid: { type: 'string', minLength: 1 },
             type: { type: 'string', enum: ID_TOKEN_TYPES },
             status: { type: 'string', enum: ID_TOKEN_STATUSES },
@@ -94,12 +94,11 @@ export function registerTokenRoutes(app: FastifyInstance, authorization: Authori
       },
     },
     async (request) => {
-      const { limit = 100, cursor, ...filter } = request.query;
+      const { limit = 100, cursor, after, sort, ...filter } = request.query;
       const principal = principalOf(request);
       // A driver sees only the tokens linked to their account (ADR 021).
       if (principal.kind === 'driver') filter.driverId = principal.driver?.id ?? '';
-      const items = await authorization.list(principal.tenantId, { ...filter, after: cursorOf({ cursor, after: filter.after }), limit: limit + 1 });
-      return pageAfterId(items, limit);
+      return authorization.page(principal.tenantId, filter, { limit, cursor, after, sort });
     },
   );
 

@@ -1,6 +1,9 @@
 import type { Clock } from '../../platform/clock.js';
 import type { IdSource } from '../../platform/ids.js';
 import { DomainError, isDomainError } from '../../platform/errors.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { TOKEN_SORT } from './token-sort.js';
 import type { IdTokenChanges, IdTokenRow, NewIdTokenRow, TokensStore } from './store.js';
 import { isUntyped, localTokenAuthorizer } from './local-authorizer.js';
 import { TokenMatchCache } from './match-cache.js';
@@ -114,8 +117,16 @@ export class AuthorizationService {
     return toView(await this.row(tenantId, id));
   }
 
+  /** Tokens by id, after the id `after` (internal callers walking every token). */
   async list(tenantId: string, options: TokenFilter & { limit: number; after?: string | undefined }): Promise<TokenView[]> {
-    return (await this.deps.store.list(tenantId, options)).map(toView);
+    const { limit, after, ...filter } = options;
+    return (await this.page(tenantId, filter, { limit, after })).items;
+  }
+
+  /** One page of the API's list, in `sort` order (ADR 025). */
+  async page(tenantId: string, filter: TokenFilter, options: ListWindowQuery): Promise<Page<TokenView>> {
+    const window = TOKEN_SORT.window(options);
+    return mapPage(window.page(await this.deps.store.list(tenantId, filter, window)), toView);
   }
 
   async update(tenantId: string, id: string, input: UpdateTokenInput): Promise<TokenView> {

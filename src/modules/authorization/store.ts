@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AuthorizationTables, IdTokensTable } from './tables.js';
 import type { EvseRestriction, TokenFilter } from './types.js';
+import type { SortedWindow } from '../../platform/list-sort.js';
 
 export type IdTokenRow = Selectable<IdTokensTable>;
 
@@ -36,15 +37,15 @@ export class TokensStore {
     return this.db.selectFrom('id_tokens').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   }
 
-  list(tenantId: string, options: TokenFilter & { limit: number; after?: string | undefined }): Promise<IdTokenRow[]> {
+  /** Fetches `window.limit + 1` rows: the extra one tells whether another page exists. */
+  list(tenantId: string, options: TokenFilter, window: SortedWindow<IdTokenRow>): Promise<IdTokenRow[]> {
     let query = this.db.selectFrom('id_tokens').selectAll().where('tenant_id', '=', tenantId);
-    if (options.after) query = query.where('id', '>', options.after);
     if (options.uid !== undefined) query = query.where(upperUid, '=', sql<string>`upper(${options.uid})`);
     if (options.type !== undefined) query = query.where('type', '=', options.type);
     if (options.status !== undefined) query = query.where('status', '=', options.status);
     if (options.groupId !== undefined) query = query.where(sql<string>`upper(group_id)`, '=', sql<string>`upper(${options.groupId})`);
     if (options.driverId !== undefined) query = query.where('driver_id', '=', options.driverId);
-    return query.orderBy('id').limit(options.limit).execute();
+    return window.apply(query).limit(window.limit + 1).execute();
   }
 
   /** False when (tenant, uid, type) exists already. */

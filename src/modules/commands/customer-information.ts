@@ -2,6 +2,9 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import type { CommandsTables, CustomerInformationReportsTable } from './tables.js';
 import { PartCollector, type Collected } from './part-collector.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { CUSTOMER_INFORMATION_SORT } from './command-sort.js';
 
 /** One NotifyCustomerInformation (2.0.1 N09/N10). */
 export interface CustomerInformationPart {
@@ -69,9 +72,9 @@ export class CustomerInformationReports {
       .execute();
   }
 
-  async list(tenantId: string, stationId: string, limit: number): Promise<CustomerInformationReport[]> {
-    const rows = await this.query(tenantId, stationId).orderBy('created_at', 'desc').limit(limit).execute();
-    return rows.map(toReport);
+  async list(tenantId: string, stationId: string, query: ListWindowQuery): Promise<Page<CustomerInformationReport>> {
+    const window = CUSTOMER_INFORMATION_SORT.window(query);
+    return mapPage(window.page(await window.apply(this.query(tenantId, stationId)).limit(window.limit + 1).execute()), toReport);
   }
 
   async get(tenantId: string, stationId: string, requestId: number): Promise<CustomerInformationReport | undefined> {

@@ -2,6 +2,9 @@ import type { Kysely } from 'kysely';
 import type { CommandsTables } from './tables.js';
 import type { CommandFilter, CommandRecord, NewCommandRecord } from './types.js';
 import { summarizeRequest } from './request-summary.js';
+import { mapPage } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { COMMAND_SORT } from './command-sort.js';
 
 /** The per-station record of every CALL the CSMS sent and how the station answered. */
 export class CommandHistory {
@@ -27,12 +30,13 @@ export class CommandHistory {
       .execute();
   }
 
-  async list(tenantId: string, stationId: string, filter: CommandFilter): Promise<CommandRecord[]> {
+  /** One page in `sort` order (ADR 025); `before` is the older name of `cursor`. */
+  async list(tenantId: string, stationId: string, filter: CommandFilter): Promise<Page<CommandRecord>> {
+    const window = COMMAND_SORT.window({ limit: filter.limit, sort: filter.sort, cursor: filter.cursor, after: filter.before, afterName: 'before' });
     let query = this.db.selectFrom('station_commands').selectAll().where('tenant_id', '=', tenantId).where('station_id', '=', stationId);
-    if (filter.before !== undefined) query = query.where('id', '<', filter.before);
     if (filter.action !== undefined) query = query.where('action', '=', filter.action);
-    const rows = await query.orderBy('id', 'desc').limit(filter.limit).execute();
-    return rows.map((row) => ({
+    const rows = await window.apply(query).limit(window.limit + 1).execute();
+    return mapPage(window.page(rows), (row) => ({
       id: String(row.id),
       stationId: row.station_id,
       action: row.action,

@@ -4,6 +4,8 @@ import type { CommandHistory } from './history.js';
 import type { CustomerInformationReports } from './customer-information.js';
 import type { LocalListService } from './local-list.js';
 import { runAs } from './origin.js';
+import { COMMAND_SORT, CUSTOMER_INFORMATION_SORT } from './command-sort.js';
+import { DEFAULT_LIMIT, pageQueryProperties } from '../../platform/pagination.js';
 import type { RemoteCommands } from './remote-commands.js';
 
 export interface CommandRoutesDeps {
@@ -55,7 +57,7 @@ export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesD
     );
   }
 
-  app.get<P & { Querystring: { limit?: number; before?: string; action?: string } }>(
+  app.get<P & { Querystring: { limit?: number; cursor?: string; before?: string; sort?: string; action?: string } }>(
     '/api/v1/stations/:id/commands',
     {
       config: { minRole: 'support' },
@@ -64,17 +66,20 @@ export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesD
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, before: { type: 'string', pattern: '^[0-9]{1,18}$' }, action: { type: 'string', pattern: '^[A-Za-z0-9]{1,64}$' } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            cursor: { type: 'string', maxLength: 512 },
+            before: { type: 'string', maxLength: 512, description: 'The older name of cursor; also takes a record id.' },
+            sort: COMMAND_SORT.queryProperty,
+            action: { type: 'string', pattern: '^[A-Za-z0-9]{1,64}$' },
+          },
         },
       },
     },
     async (request) => {
       const { tenantId } = principalOf(request);
       await stations.get(tenantId, request.params.id);
-      const limit = request.query.limit ?? 100;
-      const items = await deps.history.list(tenantId, request.params.id, { limit, before: request.query.before, action: request.query.action });
-      const last = items[items.length - 1];
-      return { items, nextCursor: items.length === limit && last ? last.id : null };
+      return deps.history.list(tenantId, request.params.id, { ...request.query, limit: request.query.limit ?? 100 });
     },
   );
 
@@ -162,11 +167,18 @@ export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesD
       return { ...outcome, report: (await deps.customerInformation.get(tenantId, id, outcome.requestId)) ?? null };
     },
   );
-  app.get<P>('/api/v1/stations/:id/customer-information', { config: { minRole: 'operator' }, schema: { params: stationParams } }, async (request) => {
-    const { tenantId } = principalOf(request);
-    await stations.get(tenantId, request.params.id);
-    return { items: await deps.customerInformation.list(tenantId, request.params.id, 100) };
-  });
+  app.get<P & { Querystring: { limit?: number; cursor?: string; sort?: string } }>(
+    '/api/v1/stations/:id/customer-information',
+    {
+      config: { minRole: 'operator' },
+      schema: { params: stationParams, querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProperties, sort: CUSTOMER_INFORMATION_SORT.queryProperty } } },
+    },
+    async (request) => {
+      const { tenantId } = principalOf(request);
+      await stations.get(tenantId, request.params.id);
+      return deps.customerInformation.list(tenantId, request.params.id, { ...request.query, limit: request.query.limit ?? DEFAULT_LIMIT });
+    },
+  );
 
   command<{ mode?: 'full' | 'differential'; itemsPerMessage?: number; maxEntries?: number }>(
     'local-list/sync',

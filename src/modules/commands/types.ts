@@ -27,7 +27,11 @@ export interface NewCommandRecord {
 
 export interface CommandFilter {
   limit: number;
-  /** Only records older than this id (the previous page's nextCursor). */
+  /** The previous page's nextCursor. */
+  cursor?: string | undefined;
+  /** The older name of `cursor`: also the id of a record, to list from the one before it (default sort). */
   before?: string | undefined;
+  /** One of COMMAND_SORT's values; default newest first. */
+  sort?: string | undefined;
   action?: string | undefined;
 }

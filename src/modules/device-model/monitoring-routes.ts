@@ -3,6 +3,8 @@ import { principalOf } from '../../platform/principal.js';
 import type { MonitoringService, SetMonitoringData } from './monitoring-service.js';
 import type { StationLookup } from './types.js';
 import { componentSchema, stationParams, variableSchema } from './schemas.js';
+import { pageQueryProperties } from '../../platform/pagination.js';
+import { DEVICE_EVENT_SORT } from './device-event-sort.js';
 
 const monitorType = { type: 'string', enum: ['UpperThreshold', 'LowerThreshold', 'Delta', 'Periodic', 'PeriodicClockAligned'] } as const;
 
@@ -138,7 +140,7 @@ export function registerMonitoringRoutes(app: FastifyInstance, deps: { monitorin
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: number; before?: number } }>(
+  app.get<{ Params: { id: string }; Querystring: { limit?: number; cursor?: string; before?: number; sort?: string } }>(
     '/api/v1/stations/:id/events',
     {
       config: { minRole: 'viewer' },
@@ -147,16 +149,22 @@ export function registerMonitoringRoutes(app: FastifyInstance, deps: { monitorin
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, before: { type: 'integer', minimum: 1 } },
+          properties: {
+            ...pageQueryProperties,
+            before: { type: 'integer', minimum: 1, description: 'The older cursor: list the records before this id (default sort).' },
+            sort: DEVICE_EVENT_SORT.queryProperty,
+          },
         },
       },
     },
     async (request) => {
       const { tenantId } = principalOf(request);
       await stations.find(tenantId, request.params.id);
-      const items = await monitoring.events(tenantId, request.params.id, { limit: request.query.limit ?? 100, before: request.query.before });
-      const last = items[items.length - 1];
-      return { items, next: items.length === (request.query.limit ?? 100) && last ? last.id : null };
+      const { before, ...query } = request.query;
+      const page = await monitoring.events(tenantId, request.params.id, { ...query, limit: query.limit ?? 100, after: before?.toString(), afterName: 'before' });
+      // `next`: the older cursor (the last id, for before=) that callers of the default order still use.
+      const last = page.items[page.items.length - 1];
+      return { ...page, next: page.nextCursor !== null && query.sort === undefined && last ? last.id : null };
     },
   );
 }

@@ -5,6 +5,9 @@ import { cleanComponent, cleanVariable } from './refs.js';
 import { OpenReports } from './report-assembly.js';
 import type { SplitSender } from './split-sender.js';
 import type { DeviceModelStore, EventRow } from './store.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { DEVICE_EVENT_SORT } from './device-event-sort.js';
 import type { DeviceEventReported, MonitoringReportCompleted } from './events.js';
 import type { RequestIds } from './variables-service.js';
 import type { ComponentRef, DeviceCommands, DeviceEventView, MonitorView, VariableRef } from './types.js';
@@ -203,8 +206,10 @@ export class MonitoringService {
     }
   }
 
-  async events(tenantId: string, stationId: string, options: { limit: number; before?: number | undefined }): Promise<DeviceEventView[]> {
-    return (await this.deps.store.events(tenantId, stationId, options)).map(toEventView);
+  /** One page of a station's NotifyEvent log in `sort` order (ADR 025); `before` is the older name of `cursor`. */
+  async events(tenantId: string, stationId: string, query: ListWindowQuery): Promise<Page<DeviceEventView>> {
+    const window = DEVICE_EVENT_SORT.window(query);
+    return mapPage(window.page(await this.deps.store.events(tenantId, stationId, window)), toEventView);
   }
 
   private monitorRow(

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DeviceModelTables, DeviceEventsTable, DeviceMonitorsTable, DeviceVariablesTable } from './tables.js';
+import type { SortedWindow } from '../../platform/list-sort.js';
 import type { Insertable, Selectable } from 'kysely';
 
 export type VariableRow = Selectable<DeviceVariablesTable>;
@@ -97,9 +98,9 @@ export class DeviceModelStore {
     return this.db.insertInto('device_events').values(rows).returningAll().execute();
   }
 
-  events(tenantId: string, stationId: string, options: { limit: number; before?: number | undefined }) {
-    let query = this.db.selectFrom('device_events').selectAll().where('tenant_id', '=', tenantId).where('station_id', '=', stationId);
-    if (options.before !== undefined) query = query.where('id', '<', options.before);
-    return query.orderBy('id', 'desc').limit(options.limit).execute();
+  /** In the window's order, `window.limit + 1` rows at most (the extra one tells that more exist). */
+  events(tenantId: string, stationId: string, window: SortedWindow<EventRow>): Promise<EventRow[]> {
+    const query = this.db.selectFrom('device_events').selectAll().where('tenant_id', '=', tenantId).where('station_id', '=', stationId);
+    return window.apply(query).limit(window.limit + 1).execute();
   }
 }

@@ -4,6 +4,8 @@ import { DomainError, isDomainError } from '../../platform/errors.js';
 import type { TemplatesService } from './templates-service.js';
 import type { DesiredSetting, StationLookup, TemplateVersion } from './types.js';
 import { keyValueSetting, stationParams, variableSetting } from './schemas.js';
+import { DEFAULT_LIMIT, pageQueryProperties } from '../../platform/pagination.js';
+import { TEMPLATE_SORT } from './template-sort.js';
 
 const templateParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
 const settingsSchema = { type: 'array', maxItems: 500, items: { anyOf: [keyValueSetting, variableSetting] } } as const;
@@ -31,9 +33,11 @@ export function registerTemplateRoutes(app: FastifyInstance, deps: { templates: 
     },
   );
 
-  app.get('/api/v1/configuration-templates', { config: { minRole: 'viewer' }, schema: { querystring: { type: 'object', additionalProperties: false, properties: {} } } }, async (request) => ({
-    items: await templates.list(principalOf(request).tenantId),
-  }));
+  app.get<{ Querystring: { limit?: number; cursor?: string; sort?: string } }>(
+    '/api/v1/configuration-templates',
+    { config: { minRole: 'viewer' }, schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProperties, sort: TEMPLATE_SORT.queryProperty } } } },
+    async (request) => templates.list(principalOf(request).tenantId, { ...request.query, limit: request.query.limit ?? DEFAULT_LIMIT }),
+  );
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/configuration-templates/:id',

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { DeviceModelTables } from './tables.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { ConfigTemplatesTable, DeviceModelTables } from './tables.js';
+import type { SortedWindow } from '../../platform/list-sort.js';
 
 /** Configuration templates and who they are assigned to. */
 export class TemplateStore {
@@ -13,8 +14,9 @@ export class TemplateStore {
     return this.db.selectFrom('config_templates').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   }
 
-  list(tenantId: string) {
-    return this.db.selectFrom('config_templates').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
+  /** In the window's order, `window.limit + 1` rows at most (the extra one tells that more exist). */
+  list(tenantId: string, window: SortedWindow<Selectable<ConfigTemplatesTable>>) {
+    return window.apply(this.db.selectFrom('config_templates').selectAll().where('tenant_id', '=', tenantId)).limit(window.limit + 1).execute();
   }
 
   async updateSettings(tenantId: string, id: string, settings: string): Promise<void> {

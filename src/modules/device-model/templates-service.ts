@@ -5,6 +5,9 @@ import { variableRef } from './refs.js';
 import { toDeviceVariable } from './device-model-writer.js';
 import type { DeviceModelStore } from './store.js';
 import type { TemplateStore } from './template-store.js';
+import type { ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { TEMPLATE_SORT } from './template-sort.js';
 import type { ApplyOutcome, ConfigurationTemplate, DesiredSetting, DriftItem, StationLookup, TemplateVersion } from './types.js';
 
 export interface TemplatesServiceDeps {
@@ -80,9 +83,10 @@ export class TemplatesService {
     };
   }
 
-  async list(tenantId: string): Promise<ConfigurationTemplate[]> {
-    const rows = await this.deps.templates.list(tenantId);
-    return Promise.all(rows.map((r) => this.get(tenantId, r.id)));
+  async list(tenantId: string, query: ListWindowQuery): Promise<Page<ConfigurationTemplate>> {
+    const window = TEMPLATE_SORT.window(query);
+    const page = window.page(await this.deps.templates.list(tenantId, window));
+    return { items: await Promise.all(page.items.map((r) => this.get(tenantId, r.id))), nextCursor: page.nextCursor };
   }
 
   async updateSettings(tenantId: string, id: string, settings: DesiredSetting[]): Promise<ConfigurationTemplate> {

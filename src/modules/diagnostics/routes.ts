@@ -6,6 +6,8 @@ import type { StationDirectory } from '../firmware/index.js';
 import type { DiagnosticsService } from './service.js';
 import { LOG_FILES_PREFIX } from './service.js';
 import type { LogType } from './types.js';
+import { pageQueryProperties } from '../../platform/pagination.js';
+import { LOG_REQUEST_SORT } from './log-request-sort.js';
 
 export interface DiagnosticsRoutesDeps {
   diagnostics: DiagnosticsService;
@@ -64,16 +66,16 @@ export function registerDiagnosticsRoutes(app: FastifyInstance, deps: Diagnostic
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: number } }>(
+  app.get<{ Params: { id: string }; Querystring: { limit?: number; cursor?: string; sort?: string } }>(
     '/api/v1/stations/:id/logs',
     {
       config: { minRole: 'support' },
-      schema: { params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } } } },
+      schema: { params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProperties, sort: LOG_REQUEST_SORT.queryProperty } } },
     },
     async (request) => {
       const { tenantId } = principalOf(request);
       await stations.get(tenantId, request.params.id);
-      return { items: await diagnostics.list(tenantId, request.params.id, request.query.limit ?? 50) };
+      return diagnostics.list(tenantId, request.params.id, { ...request.query, limit: request.query.limit ?? 50 });
     },
   );
 

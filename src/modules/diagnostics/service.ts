@@ -9,6 +9,9 @@ import type { LogStatusChanged, LogUploaded } from './events.js';
 import { DiagnosticsStore, toRequestView } from './store.js';
 import type { LogFileView, LogRequestView, RequestLogInput, UploadedLog } from './types.js';
 import { toFileView } from './store.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { LOG_REQUEST_SORT } from './log-request-sort.js';
 
 export const LOG_LINK_PURPOSE = 'log-upload';
 /** Where stations upload; outside /api so no API token is asked for. */
@@ -137,10 +140,11 @@ export class DiagnosticsService {
     return toFileView(row);
   }
 
-  async list(tenantId: string, stationId: string, limit = 50): Promise<LogRequestView[]> {
-    const requests = await this.deps.store.requests(tenantId, stationId, limit);
-    const files = await this.deps.store.files(tenantId, requests.map((r) => r.id));
-    return requests.map((r) => toRequestView(r, files));
+  async list(tenantId: string, stationId: string, query: ListWindowQuery): Promise<Page<LogRequestView>> {
+    const window = LOG_REQUEST_SORT.window(query);
+    const page = window.page(await this.deps.store.requests(tenantId, stationId, window));
+    const files = await this.deps.store.files(tenantId, page.items.map((r) => r.id));
+    return mapPage(page, (r) => toRequestView(r, files));
   }
 
   async file(tenantId: string, fileId: string) {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DiagnosticsTables, LogFilesTable, LogRequestsTable } from './tables.js';
 import type { LogFileView, LogRequestView } from './types.js';
+import type { SortedWindow } from '../../platform/list-sort.js';
 
 type FileMeta = Omit<Selectable<LogFilesTable>, 'data'>;
 const FILE_META = ['id', 'tenant_id', 'station_id', 'request_id', 'file_name', 'content_type', 'size_bytes', 'sha256', 'uploaded_at'] as const;
@@ -39,8 +40,10 @@ export class DiagnosticsStore {
       .executeTakeFirst();
   }
 
-  async requests(tenantId: string, stationId: string, limit: number): Promise<Selectable<LogRequestsTable>[]> {
-    return this.db.selectFrom('log_requests').selectAll().where('tenant_id', '=', tenantId).where('station_id', '=', stationId).orderBy('id', 'desc').limit(limit).execute();
+  /** In the window's order, `window.limit + 1` rows at most (the extra one tells that more exist). */
+  async requests(tenantId: string, stationId: string, window: SortedWindow<Selectable<LogRequestsTable>>): Promise<Selectable<LogRequestsTable>[]> {
+    const query = this.db.selectFrom('log_requests').selectAll().where('tenant_id', '=', tenantId).where('station_id', '=', stationId);
+    return window.apply(query).limit(window.limit + 1).execute();
   }
 
   async insertStatusEvent(row: { tenant_id: string; station_id: string; request_id: number | null; status: string; at: Date }): Promise<void> {

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { DomainError } from '../../platform/errors.js';
 import { principalOf } from '../../platform/principal.js';
 import type { FirmwareCampaigns } from './campaigns.js';
+import { DEFAULT_LIMIT, pageQueryProperties } from '../../platform/pagination.js';
+import { CAMPAIGN_SORT } from './firmware-sort.js';
 import type { StationDirectory } from './types.js';
 
 interface CreateBody {
@@ -70,7 +72,11 @@ export function registerCampaignRoutes(app: FastifyInstance, deps: { campaigns: 
     },
   );
 
-  app.get('/api/v1/firmware-campaigns', { config: { minRole: 'viewer' } }, async (request) => ({ items: await campaigns.list(principalOf(request).tenantId) }));
+  app.get<{ Querystring: { limit?: number; cursor?: string; sort?: string } }>(
+    '/api/v1/firmware-campaigns',
+    { config: { minRole: 'viewer' }, schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProperties, sort: CAMPAIGN_SORT.queryProperty } } } },
+    async (request) => campaigns.list(principalOf(request).tenantId, { ...request.query, limit: request.query.limit ?? DEFAULT_LIMIT }),
+  );
 
   app.get<{ Params: { id: string } }>('/api/v1/firmware-campaigns/:id', { config: { minRole: 'viewer' }, schema: { params: idParams } }, async (request) =>
     campaigns.get(principalOf(request).tenantId, request.params.id),

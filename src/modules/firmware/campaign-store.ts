@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { FirmwareCampaignTargetsTable, FirmwareCampaignsTable, FirmwareTables } from './tables.js';
+import type { SortedWindow } from '../../platform/list-sort.js';
 
 export type CampaignRow = Selectable<FirmwareCampaignsTable>;
 export type TargetRow = Selectable<FirmwareCampaignTargetsTable>;
@@ -23,8 +24,9 @@ export class CampaignStore {
     return this.db.selectFrom('firmware_campaigns').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async list(tenantId: string): Promise<CampaignRow[]> {
-    return this.db.selectFrom('firmware_campaigns').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').limit(200).execute();
+  /** In the window's order, `window.limit + 1` rows at most (the extra one tells that more exist). */
+  async list(tenantId: string, window: SortedWindow<CampaignRow>): Promise<CampaignRow[]> {
+    return window.apply(this.db.selectFrom('firmware_campaigns').selectAll().where('tenant_id', '=', tenantId)).limit(window.limit + 1).execute();
   }
 
   async running(): Promise<CampaignRow[]> {

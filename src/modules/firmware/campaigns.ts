@@ -5,6 +5,9 @@ import type { IdSource } from '../../platform/ids.js';
 import type { FirmwareCampaignChanged, FirmwareStatusChanged } from './events.js';
 import type { FirmwareService } from './service.js';
 import { CampaignStore, type CampaignRow, type TargetRow } from './campaign-store.js';
+import type { ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { CAMPAIGN_SORT } from './firmware-sort.js';
 import type { FirmwareCampaignsTable } from './tables.js';
 import { FINISHED, type CampaignStatus, type CampaignView, type CreateCampaignInput, type StationChannel, type UpdateProgress } from './types.js';
 
@@ -111,13 +114,15 @@ export class FirmwareCampaigns {
     return toView(row, await this.deps.store.targets(id));
   }
 
-  async list(tenantId: string): Promise<Omit<CampaignView, 'targets'>[]> {
+  async list(tenantId: string, query: ListWindowQuery): Promise<Page<Omit<CampaignView, 'targets'>>> {
+    const window = CAMPAIGN_SORT.window(query);
+    const page = window.page(await this.deps.store.list(tenantId, window));
     const views: Omit<CampaignView, 'targets'>[] = [];
-    for (const row of await this.deps.store.list(tenantId)) {
+    for (const row of page.items) {
       const { targets: _targets, ...summary } = toView(row, await this.deps.store.targets(row.id));
       views.push(summary);
     }
-    return views;
+    return { items: views, nextCursor: page.nextCursor };
   }
 
   async pause(tenantId: string, id: string): Promise<CampaignView> {

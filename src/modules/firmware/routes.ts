@@ -3,6 +3,8 @@ import { DomainError } from '../../platform/errors.js';
 import { principalOf } from '../../platform/principal.js';
 import type { FirmwareService } from './service.js';
 import { FIRMWARE_FILES_PREFIX } from './service.js';
+import { DEFAULT_LIMIT, pageQueryProperties } from '../../platform/pagination.js';
+import { IMAGE_SORT } from './firmware-sort.js';
 import type { StationDirectory } from './types.js';
 import { acceptRawBodies, attachmentDisposition, readUploadedBody } from '../../platform/raw-body.js';
 
@@ -78,7 +80,11 @@ export function registerFirmwareRoutes(app: FastifyInstance, deps: FirmwareRoute
     );
   });
 
-  app.get('/api/v1/firmware', { config: { minRole: 'viewer' } }, async (request) => ({ items: await firmware.listImages(principalOf(request).tenantId) }));
+  app.get<{ Querystring: { limit?: number; cursor?: string; sort?: string } }>(
+    '/api/v1/firmware',
+    { config: { minRole: 'viewer' }, schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProperties, sort: IMAGE_SORT.queryProperty } } } },
+    async (request) => firmware.listImages(principalOf(request).tenantId, { ...request.query, limit: request.query.limit ?? DEFAULT_LIMIT }),
+  );
 
   app.get<{ Params: { id: string } }>('/api/v1/firmware/:id', { config: { minRole: 'viewer' }, schema: { params: idParams } }, async (request) =>
     firmware.getImage(principalOf(request).tenantId, request.params.id),

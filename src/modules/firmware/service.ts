@@ -6,6 +6,9 @@ import type { IdSource } from '../../platform/ids.js';
 import type { SignedLinks } from '../../platform/signed-links.js';
 import type { FirmwareStatusChanged } from './events.js';
 import { FirmwareStore, toImageView, toUpdateView } from './store.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { IMAGE_SORT } from './firmware-sort.js';
 import {
   progressOf,
   type FirmwareImageView,
@@ -62,8 +65,9 @@ export class FirmwareService {
     return toImageView(row);
   }
 
-  async listImages(tenantId: string): Promise<FirmwareImageView[]> {
-    return (await this.deps.store.listImages(tenantId)).map(toImageView);
+  async listImages(tenantId: string, query: ListWindowQuery): Promise<Page<FirmwareImageView>> {
+    const window = IMAGE_SORT.window(query);
+    return mapPage(window.page(await this.deps.store.listImages(tenantId, window)), toImageView);
   }
 
   async getImage(tenantId: string, id: string): Promise<FirmwareImageView> {

@@ -1,8 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { FirmwareImagesTable, FirmwareTables, FirmwareUpdatesTable } from './tables.js';
 import type { FirmwareImageView, FirmwareUpdateView, UpdateProgress } from './types.js';
+import type { SortedWindow } from '../../platform/list-sort.js';
 
-type ImageMeta = Omit<Selectable<FirmwareImagesTable>, 'data'>;
+export type ImageMeta = Omit<Selectable<FirmwareImagesTable>, 'data'>;
 
 const IMAGE_META = ['id', 'tenant_id', 'name', 'version', 'file_name', 'content_type', 'size_bytes', 'sha256', 'signature', 'signing_certificate', 'created_at'] as const;
 
@@ -23,8 +24,10 @@ export class FirmwareStore {
     return this.db.selectFrom('firmware_images').select(['data', 'file_name', 'content_type', 'sha256']).where('id', '=', id).executeTakeFirst();
   }
 
-  async listImages(tenantId: string): Promise<ImageMeta[]> {
-    return this.db.selectFrom('firmware_images').select(IMAGE_META).where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').limit(500).execute();
+  /** In the window's order, `window.limit + 1` rows at most (the extra one tells that more exist). */
+  async listImages(tenantId: string, window: SortedWindow<ImageMeta>): Promise<ImageMeta[]> {
+    const query = this.db.selectFrom('firmware_images').select(IMAGE_META).where('tenant_id', '=', tenantId);
+    return window.apply(query).limit(window.limit + 1).execute();
   }
 
   async deleteImage(tenantId: string, id: string): Promise<boolean> {

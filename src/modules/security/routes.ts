@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/principal.js';
-import type { StationsService } from '../stations/index.js';
+import { SECURITY_EVENT_SORT, type StationsService } from '../stations/index.js';
+import { DEFAULT_LIMIT, pageQueryProperties } from '../../platform/pagination.js';
 import type { SecurityService } from './service.js';
 import {
   INSTALLABLE_CERTIFICATE_TYPES,
@@ -131,7 +132,7 @@ export function registerSecurityRoutes(app: FastifyInstance, deps: SecurityRoute
     },
   );
 
-  app.get<{ Querystring: { stationId?: string; type?: string; from?: string; to?: string; limit?: number } }>(
+  app.get<{ Querystring: { stationId?: string; type?: string; from?: string; to?: string; limit?: number; cursor?: string; sort?: string } }>(
     '/api/v1/security-events',
     {
       config: { minRole: 'support' },
@@ -144,7 +145,8 @@ export function registerSecurityRoutes(app: FastifyInstance, deps: SecurityRoute
             type: { type: 'string', minLength: 1, maxLength: 50 },
             from: { type: 'string', format: 'date-time' },
             to: { type: 'string', format: 'date-time' },
-            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            ...pageQueryProperties,
+            sort: SECURITY_EVENT_SORT.queryProperty,
           },
         },
       },
@@ -152,14 +154,15 @@ export function registerSecurityRoutes(app: FastifyInstance, deps: SecurityRoute
     async (request) => {
       const { tenantId } = principalOf(request);
       const q = request.query;
-      const items = await stations.searchSecurityEvents(tenantId, {
+      return stations.searchSecurityEvents(tenantId, {
         stationId: q.stationId,
         type: q.type,
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
-        limit: q.limit ?? 100,
+        limit: q.limit ?? DEFAULT_LIMIT,
+        cursor: q.cursor,
+        sort: q.sort,
       });
-      return { items };
     },
   );
 }

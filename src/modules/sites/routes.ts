@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf, siteScopeOf } from '../../platform/principal.js';
-import { cursorOf, pageAfterId } from '../../platform/pagination.js';
+import { SITE_SORT } from './site-sort.js';
 import type { SitesService } from './service.js';
 import type { SiteInput } from './types.js';
 
@@ -59,19 +59,21 @@ export function registerSiteRoutes(app: FastifyInstance, sites: SitesService): v
       return reply.status(201).header('Location', `/api/v1/sites/${site.id}`).send(site);
     },
   );
-  app.get<{ Querystring: { limit?: number; after?: string; cursor?: string } }>(
+  app.get<{ Querystring: { limit?: number; after?: string; cursor?: string; sort?: string } }>(
     '/api/v1/sites',
     {
       config: { minRole: 'viewer' },
       schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string' }, cursor: { type: 'string', maxLength: 512 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string' }, cursor: { type: 'string', maxLength: 512 }, sort: SITE_SORT.queryProperty },
+        },
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 100;
       const principal = principalOf(request);
-      const items = await sites.list(principal.tenantId, { limit: limit + 1, after: cursorOf(request.query), ids: siteScopeOf(principal) });
-      return pageAfterId(items, limit);
+      return sites.page(principal.tenantId, siteScopeOf(principal), { limit: request.query.limit ?? 100, cursor: request.query.cursor, after: request.query.after, sort: request.query.sort });
     },
   );
   app.get<{ Params: { id: string } }>('/api/v1/sites/:id', { config: { minRole: 'viewer' } }, async (request) =>

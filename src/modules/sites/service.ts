@@ -3,6 +3,9 @@ import type { IdSource } from '../../platform/ids.js';
 import { DomainError } from '../../platform/errors.js';
 import type { SitesTable, SitesTables } from './tables.js';
 import type { SiteInput, SiteView } from './types.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { SITE_SORT } from './site-sort.js';
 
 export interface SitesServiceDeps {
   db: Kysely<SitesTables>;
@@ -54,12 +57,18 @@ export class SitesService {
     return row !== undefined;
   }
 
+  /** Sites by id, after the id `after`. */
   async list(tenantId: string, options: { limit: number; after?: string | undefined; ids?: readonly string[] | undefined }): Promise<SiteView[]> {
-    if (options.ids?.length === 0) return [];
+    return (await this.page(tenantId, options.ids, { limit: options.limit, after: options.after })).items;
+  }
+
+  /** One page of the API's list, in `sort` order (ADR 025); `ids` scopes a site-scoped caller. */
+  async page(tenantId: string, ids: readonly string[] | undefined, options: ListWindowQuery): Promise<Page<SiteView>> {
+    const window = SITE_SORT.window(options);
+    if (ids?.length === 0) return { items: [], nextCursor: null };
     let query = this.deps.db.selectFrom('sites').selectAll().where('tenant_id', '=', tenantId);
-    if (options.ids) query = query.where('id', 'in', options.ids);
-    if (options.after) query = query.where('id', '>', options.after);
-    return (await query.orderBy('id').limit(options.limit).execute()).map(toView);
+    if (ids) query = query.where('id', 'in', ids);
+    return mapPage(window.page(await window.apply(query).limit(window.limit + 1).execute()), toView);
   }
 
   async update(tenantId: string, id: string, input: Partial<SiteInput>): Promise<SiteView> {

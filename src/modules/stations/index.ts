@@ -10,3 +10,4 @@ export type * from './types.js';
 export type * from './events.js';
 export { BOOT_STATUSES } from './types.js';
 export { registerStationRoutes } from './routes.js';
+export { SECURITY_EVENT_SORT } from './station-sort.js';

@@ -4,7 +4,9 @@ import { DomainError } from '../../platform/errors.js';
 import type { StationsService } from './service.js';
 import type { FrameArchive } from './frame-archive.js';
 import type { SiteLookup, StationCommands, StationView } from './types.js';
-import { cursorOf, pageAfterId } from '../../platform/pagination.js';
+import { mapPage } from '../../platform/list-sort.js';
+import { SECURITY_EVENT_SORT, STATION_SORT } from './station-sort.js';
+import { DEFAULT_LIMIT, pageQueryProperties } from '../../platform/pagination.js';
 
 export interface StationRoutesDeps {
   stations: StationsService;
@@ -62,7 +64,7 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
     },
   );
 
-  app.get<{ Querystring: { limit?: number; after?: string; cursor?: string; siteId?: string } }>(
+  app.get<{ Querystring: { limit?: number; after?: string; cursor?: string; siteId?: string; sort?: string } }>(
     '/api/v1/stations',
     {
       config: { minRole: 'viewer' },
@@ -70,15 +72,21 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 500 }, after: { type: 'string' }, cursor: { type: 'string', maxLength: 512 }, siteId: { type: 'string' } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            after: { type: 'string' },
+            cursor: { type: 'string', maxLength: 512 },
+            siteId: { type: 'string' },
+            sort: STATION_SORT.queryProperty,
+          },
         },
       },
     },
     async (request) => {
       const principal = principalOf(request);
       const limit = request.query.limit ?? 100;
-      const options = { limit: limit + 1, after: cursorOf(request.query), siteId: request.query.siteId, ids: stationScopeOf(principal) };
-      return pageAfterId((await stations.list(principal.tenantId, options)).map(present), limit);
+      const page = await stations.page(principal.tenantId, { siteId: request.query.siteId, ids: stationScopeOf(principal) }, { limit, cursor: request.query.cursor, after: request.query.after, sort: request.query.sort });
+      return mapPage(page, present);
     },
   );
 
@@ -145,13 +153,18 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { limit?: number; cursor?: string; sort?: string } }>(
     '/api/v1/stations/:id/security-events',
-    { config: { minRole: 'support' }, schema: { params: stationIdParams } },
+    {
+      config: { minRole: 'support' },
+      schema: { params: stationIdParams, querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProperties, sort: SECURITY_EVENT_SORT.queryProperty } } },
+    },
     async (request) => {
       const { tenantId } = principalOf(request);
       await stations.get(tenantId, request.params.id);
-      return { items: await stations.securityEvents(tenantId, request.params.id) };
+      const page = await stations.searchSecurityEvents(tenantId, { ...request.query, stationId: request.params.id, limit: request.query.limit ?? DEFAULT_LIMIT });
+      // One station's events: the station id is in the path, as the answer had it before.
+      return mapPage(page, ({ stationId: _stationId, ...event }) => event);
     },
   );
 

@@ -3,7 +3,10 @@ import type { EventBus } from '../../platform/bus.js';
 import { DomainError } from '../../platform/errors.js';
 import { hashPassword, type ScryptCost } from '../../platform/passwords.js';
 import { Batcher } from '../../platform/batcher.js';
-import type { StationsStore, StationRow, ConnectorRow, NewStationRow } from './store.js';
+import type { StationsStore, StationRow, ConnectorRow, NewStationRow, StationFilter } from './store.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import type { Page } from '../../platform/pagination.js';
+import { SECURITY_EVENT_SORT, STATION_SORT } from './station-sort.js';
 import type { StationStateWriter } from './state-writer.js';
 import type { StationsEvent } from './events.js';
 import {
@@ -190,12 +193,18 @@ export class StationsService {
     return this.deps.store.idsOfSites(tenantId, siteIds);
   }
 
-  async list(
-    tenantId: string,
-    options: { limit: number; after?: string | undefined; siteId?: string | undefined; ids?: readonly string[] | undefined },
-  ): Promise<StationView[]> {
+  /** Stations by id, after the id `after`. */
+  async list(tenantId: string, options: StationFilter & { limit: number; after?: string | undefined }): Promise<StationView[]> {
+    const { limit, after, ...filter } = options;
+    return (await this.page(tenantId, filter, { limit, after })).items;
+  }
+
+  /** One page of the API's list, in `sort` order (ADR 025). */
+  async page(tenantId: string, filter: StationFilter, options: ListWindowQuery): Promise<Page<StationView>> {
     await this.deps.writer.flush();
-    const rows = await this.deps.store.list(tenantId, options);
+    const window = STATION_SORT.window(options);
+    const page = window.page(await this.deps.store.list(tenantId, filter, window));
+    const rows = page.items;
     const connectors = await this.deps.store.connectors(
       tenantId,
       rows.map((r) => r.id),
@@ -206,7 +215,7 @@ export class StationsService {
       list.push(c);
       byStation.set(c.station_id, list);
     }
-    return rows.map((row) => toView(row, byStation.get(row.id) ?? []));
+    return mapPage(page, (row) => toView(row, byStation.get(row.id) ?? []));
   }
 
   async connected(tenantId: string, stationId: string, ocppVersion: OcppVersionLabel, remoteAddress: string | undefined): Promise<void> {
@@ -325,15 +334,11 @@ export class StationsService {
     this.publish({ type: 'StationSecurityEvent', tenantId, occurredAt: at, payload: { stationId, type, techInfo } });
   }
 
-  async securityEvents(tenantId: string, stationId: string, limit = 100) {
-    const rows = await this.deps.store.securityEvents(tenantId, stationId, limit);
-    return rows.map((r) => ({ id: Number(r.id), type: r.type, techInfo: r.tech_info, occurredAt: r.occurred_at.toISOString() }));
-  }
-
-  /** GET /api/v1/security-events: the tenant's security events, searchable (issue #4). */
-  async searchSecurityEvents(tenantId: string, query: SecurityEventQuery): Promise<SecurityEventView[]> {
-    const rows = await this.deps.store.searchSecurityEvents(tenantId, query);
-    return rows.map((r) => ({ id: Number(r.id), stationId: r.station_id, type: r.type, techInfo: r.tech_info, occurredAt: r.occurred_at.toISOString() }));
+  /** GET /api/v1/security-events (issue #4) and a station's own: searchable, sortable (ADR 025). */
+  async searchSecurityEvents(tenantId: string, query: SecurityEventQuery & ListWindowQuery): Promise<Page<SecurityEventView>> {
+    const window = SECURITY_EVENT_SORT.window(query);
+    const rows = await this.deps.store.searchSecurityEvents(tenantId, query, window);
+    return mapPage(window.page(rows), (r) => ({ id: Number(r.id), stationId: r.station_id, type: r.type, techInfo: r.tech_info, occurredAt: r.occurred_at.toISOString() }));
   }
 
   /** At start-up of a single node: nobody is connected yet, whatever the last run left behind. */

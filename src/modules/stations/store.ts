@@ -1,8 +1,16 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { StationConnectorsTable, StationsTable, StationsTables } from './tables.js';
 import type { SecurityEventQuery } from './types.js';
+import type { SortedWindow } from '../../platform/list-sort.js';
+import type { SecurityEventRow } from './station-sort.js';
 
 export type StationRow = Selectable<StationsTable>;
+
+export interface StationFilter {
+  siteId?: string | undefined;
+  /** Caller scoping (site-scoped users, ADR 021): only these stations. */
+  ids?: readonly string[] | undefined;
+}
 export type ConnectorRow = Selectable<StationConnectorsTable>;
 
 export interface NewStationRow {
@@ -56,16 +64,13 @@ export class StationsStore {
     return this.db.selectFrom('stations').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   }
 
-  list(
-    tenantId: string,
-    options: { limit: number; after?: string | undefined; siteId?: string | undefined; ids?: readonly string[] | undefined },
-  ): Promise<StationRow[]> {
+  /** Fetches `window.limit + 1` rows: the extra one tells whether another page exists. */
+  list(tenantId: string, options: StationFilter, window: SortedWindow<StationRow>): Promise<StationRow[]> {
     if (options.ids?.length === 0) return Promise.resolve([]);
     let query = this.db.selectFrom('stations').selectAll().where('tenant_id', '=', tenantId);
     if (options.ids) query = query.where('id', 'in', options.ids);
-    if (options.after) query = query.where('id', '>', options.after);
     if (options.siteId) query = query.where('site_id', '=', options.siteId);
-    return query.orderBy('id').limit(options.limit).execute();
+    return window.apply(query).limit(window.limit + 1).execute();
   }
 
   /** Station ids on these sites (site-scoped users, ADR 021). */
@@ -110,20 +115,8 @@ export class StationsStore {
     await this.db.insertInto('station_security_events').values(row).execute();
   }
 
-  securityEvents(tenantId: string, stationId: string, limit: number) {
-    return this.db
-      .selectFrom('station_security_events')
-      .select(['id', 'type', 'tech_info', 'occurred_at'])
-      .where('tenant_id', '=', tenantId)
-      .where('station_id', '=', stationId)
-      .orderBy('occurred_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-  }
-
-  /** Security events across the tenant's stations, newest first, filtered by what is given. */
-  searchSecurityEvents(tenantId: string, query: SecurityEventQuery) {
+  /** Security events across the tenant's stations, filtered by what is given, in the window's order. */
+  searchSecurityEvents(tenantId: string, query: SecurityEventQuery, window: SortedWindow<SecurityEventRow>): Promise<SecurityEventRow[]> {
     let q = this.db
       .selectFrom('station_security_events')
       .select(['id', 'station_id', 'type', 'tech_info', 'occurred_at'])
@@ -132,6 +125,6 @@ export class StationsStore {
     if (query.type) q = q.where('type', '=', query.type);
     if (query.from) q = q.where('occurred_at', '>=', query.from);
     if (query.to) q = q.where('occurred_at', '<', query.to);
-    return q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+    return window.apply(q).limit(window.limit + 1).execute();
   }
 }

@@ -125,7 +125,6 @@ export interface SecurityEventQuery {
   type?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
-  limit: number;
 }
 
 export interface SecurityEventView {

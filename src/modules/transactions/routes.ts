@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf, driverTokensOf, stationScopeOf, type Principal } from '../../platform/principal.js';
-import { cursorOf } from '../../platform/pagination.js';
 import { DomainError } from '../../platform/errors.js';
 import type { TransactionsService } from './service.js';
 import { SESSION_STATUSES, type SessionQuery, type SessionStatus } from './types.js';
 import { sessionsCsv } from './sessions-csv.js';
+import { SESSION_SORT } from './session-sort.js';
 
 interface ListQuery {
   stationId?: string;
@@ -12,6 +12,7 @@ interface ListQuery {
   status?: SessionStatus;
   from?: string;
   to?: string;
+  sort?: string;
   limit?: number;
   after?: string;
   cursor?: string;
@@ -23,6 +24,7 @@ const filterProperties = {
   status: { type: 'string', enum: [...SESSION_STATUSES] },
   from: { type: 'string', format: 'date-time' },
   to: { type: 'string', format: 'date-time' },
+  sort: SESSION_SORT.queryProperty,
 } as const;
 
 const listQuerySchema = {
@@ -44,7 +46,9 @@ function toQuery(q: ListQuery, limit: number): SessionQuery {
     from: q.from ? new Date(q.from) : undefined,
     to: q.to ? new Date(q.to) : undefined,
     limit,
-    after: cursorOf(q),
+    cursor: q.cursor,
+    after: q.after,
+    sort: q.sort,
   };
 }
 

@@ -10,7 +10,9 @@ import { endedEvent, meterSampledEvent, statusCheckedEvent, updatedEvent } from 
 import { ENERGY_REGISTER, POWER_IMPORT, energyFromRegister } from './meter.js';
 import { sampleRows } from './sample-rows.js';
 import { accepted, replayedVerdict } from './verdicts.js';
-import { decodeCursor, encodeCursor, toView, transactionStatusOf } from './session-view.js';
+import { toView, transactionStatusOf } from './session-view.js';
+import { SESSION_SORT } from './session-sort.js';
+import { mapPage } from '../../platform/list-sort.js';
 import { attachToConnectorSessions, readingSpan } from './connector-session.js';
 import { OpenConnectorSessions } from './open-connectors.js';
 import { connectorKey, type ConnectorFollow } from './connector-follows.js';
@@ -391,12 +393,8 @@ export class TransactionsService {
 
   async list(tenantId: string, q: SessionQuery): Promise<{ items: SessionView[]; nextCursor: string | null }> {
     await Promise.all([this.deps.samples.flush(), this.connectorStatusSettled()]);
-    const after = q.after ? decodeCursor(q.after) : undefined;
-    // One row more than asked tells whether another page exists (no empty last page).
-    const rows = await this.deps.store.list(tenantId, { ...q, limit: q.limit + 1 }, after);
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
-    return { items: page.map(toView), nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+    const window = SESSION_SORT.window(q);
+    return mapPage(window.page(await this.deps.store.list(tenantId, q, window)), toView);
   }
 
   async get(tenantId: string, id: string): Promise<SessionDetail> {

@@ -1,8 +1,7 @@
-import { DomainError } from '../../platform/errors.js';
 import type { SessionRow } from './store.js';
 import { SESSION_STATUSES, type SessionStatus, type SessionView, type TransactionStatusView } from './types.js';
 
-/** How a session row reads in the API: its view, its last GetTransactionStatus answer, list cursors. */
+/** How a session row reads in the API: its view and its last GetTransactionStatus answer. */
 
 export function transactionStatusOf(row: SessionRow): TransactionStatusView | null {
   if (!row.tx_status_checked_at || row.tx_status_messages_in_queue === null) return null;
@@ -11,21 +10,6 @@ export function transactionStatusOf(row: SessionRow): TransactionStatusView | nu
 
 export function parseStatus(value: string): SessionStatus {
   return (SESSION_STATUSES as readonly string[]).includes(value) ? (value as SessionStatus) : 'pending';
-}
-
-export function encodeCursor(row: SessionRow): string {
-  return Buffer.from(JSON.stringify([row.started_at.toISOString(), row.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { startedAt: Date; id: string } {
-  try {
-    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const at = new Date(startedAt);
-    if (typeof id !== 'string' || Number.isNaN(at.getTime())) throw new Error('bad cursor');
-    return { startedAt: at, id };
-  } catch {
-    throw new DomainError('InvalidInput', 'after is not a cursor this API returned', { field: 'after' });
-  }
 }
 
 export function toView(row: SessionRow): SessionView {

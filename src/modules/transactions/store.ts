@@ -6,6 +6,7 @@ import { writeStarts, writeStops, type StartWrite, type StartWritten, type StopW
 import type { SessionStatus } from './types.js';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 import { followConnectors, type ConnectorFollow } from './connector-follows.js';
+import type { SortedWindow } from '../../platform/list-sort.js';
 
 export type SessionRow = Selectable<SessionsTable>;
 export type NewSessionRow = Insertable<SessionsTable>;
@@ -298,11 +299,10 @@ export class TransactionsStore {
       status?: string | undefined;
       from?: Date | undefined;
       to?: Date | undefined;
-      limit: number;
       stationIds?: readonly string[] | undefined;
       idTokens?: readonly string[] | undefined;
     },
-    after: { startedAt: Date; id: string } | undefined,
+    window: SortedWindow<SessionRow>,
   ): Promise<SessionRow[]> {
     if (q.stationIds?.length === 0 || q.idTokens?.length === 0) return Promise.resolve([]);
     let query = this.db.selectFrom('sessions').selectAll().where('tenant_id', '=', tenantId);
@@ -313,12 +313,8 @@ export class TransactionsStore {
     if (q.status) query = query.where('status', '=', q.status);
     if (q.from) query = query.where('started_at', '>=', q.from);
     if (q.to) query = query.where('started_at', '<', q.to);
-    if (after) {
-      query = query.where((eb) =>
-        eb.or([eb('started_at', '<', after.startedAt), eb.and([eb('started_at', '=', after.startedAt), eb('id', '<', after.id)])]),
-      );
-    }
-    return query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+    // One row more than the page tells whether another page exists (no empty last page).
+    return window.apply(query).limit(window.limit + 1).execute();
   }
 
   /** Open sessions whose transaction id the station assigned (2.x), of many stations at once, newest first. */

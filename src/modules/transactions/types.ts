@@ -185,7 +185,11 @@ export interface SessionQuery {
   from?: Date | undefined;
   to?: Date | undefined;
   limit: number;
+  cursor?: string | undefined;
+  /** The older name of `cursor`. */
   after?: string | undefined;
+  /** One of SESSION_SORT's values (`startedAt`, `-energyWh`, ...); default newest first. */
+  sort?: string | undefined;
   /** Caller scoping (site-scoped users, ADR 021): only these stations. */
   stationIds?: readonly string[] | undefined;
   /** Caller scoping (drivers, ADR 021): only sessions started with these id tokens (case-insensitive). */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/principal.js';
 import { DEFAULT_LIMIT, pageQueryProperties } from '../../platform/pagination.js';
 import type { WebhooksService } from './service.js';
+import { DELIVERY_SORT, SUBSCRIPTION_SORT } from './webhook-sort.js';
 import type { DeliveryStatus, SubscriptionInput, SubscriptionPatch } from './types.js';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
@@ -43,13 +44,17 @@ export function registerWebhookRoutes(app: FastifyInstance, webhooks: WebhooksSe
     },
   );
 
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+  app.get<{ Querystring: { limit?: number; cursor?: string; sort?: string } }>(
     '/api/v1/webhooks',
     {
       config: { minRole: 'admin' },
-      schema: { summary: 'List webhook subscriptions', tags, querystring: { type: 'object', additionalProperties: false, properties: pageQueryProperties } },
+      schema: {
+        summary: 'List webhook subscriptions',
+        tags,
+        querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProperties, sort: SUBSCRIPTION_SORT.queryProperty } },
+      },
     },
-    async (request) => webhooks.list(principalOf(request).tenantId, { limit: request.query.limit ?? DEFAULT_LIMIT, cursor: request.query.cursor }),
+    async (request) => webhooks.list(principalOf(request).tenantId, { ...request.query, limit: request.query.limit ?? DEFAULT_LIMIT }),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -92,27 +97,23 @@ export function registerWebhookRoutes(app: FastifyInstance, webhooks: WebhooksSe
     },
   );
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: number; cursor?: string; status?: DeliveryStatus } }>(
+  app.get<{ Params: { id: string }; Querystring: { limit?: number; cursor?: string; sort?: string; status?: DeliveryStatus } }>(
     '/api/v1/webhooks/:id/deliveries',
     {
       config: { minRole: 'admin' },
       schema: {
-        summary: 'Delivery log of one subscription, newest first',
+        summary: 'Delivery log of one subscription, newest first unless sorted',
         tags,
         params: idParams,
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { ...pageQueryProperties, status: { type: 'string', enum: ['pending', 'succeeded', 'failed'] } },
+          properties: { ...pageQueryProperties, sort: DELIVERY_SORT.queryProperty, status: { type: 'string', enum: ['pending', 'succeeded', 'failed'] } },
         },
       },
     },
     async (request) =>
-      webhooks.deliveries(principalOf(request).tenantId, request.params.id, {
-        limit: request.query.limit ?? DEFAULT_LIMIT,
-        cursor: request.query.cursor,
-        status: request.query.status,
-      }),
+      webhooks.deliveries(principalOf(request).tenantId, request.params.id, { ...request.query, limit: request.query.limit ?? DEFAULT_LIMIT }),
   );
 
   app.post<{ Params: { id: string } }>(

@@ -3,7 +3,9 @@ import type { Clock } from '../../platform/clock.js';
 import type { DomainEvent, EventBus } from '../../platform/bus.js';
 import type { IdSource } from '../../platform/ids.js';
 import { DomainError } from '../../platform/errors.js';
-import { decodeCursor, pageOf, type Page } from '../../platform/pagination.js';
+import type { Page } from '../../platform/pagination.js';
+import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
+import { DELIVERY_SORT, SUBSCRIPTION_SORT } from './webhook-sort.js';
 import { WebhookSender, DEFAULT_RETRY_POLICY, type RetryPolicy } from './sender.js';
 import { WebhooksStore, deliveryView, subscriptionView, type SubscriptionRow } from './store.js';
 import type { WebhooksTables } from './tables.js';
@@ -94,10 +96,9 @@ export class WebhooksService {
     return subscriptionView(await this.row(tenantId, id));
   }
 
-  async list(tenantId: string, query: { limit: number; cursor?: string | undefined }): Promise<Page<SubscriptionView>> {
-    const after = decodeCursor(query.cursor, { id: 'string' });
-    const rows = await this.store.listSubscriptions(tenantId, { limit: query.limit + 1, afterId: after?.id });
-    return pageOf(rows.map(subscriptionView), query.limit, (row) => ({ id: row.id }));
+  async list(tenantId: string, query: ListWindowQuery): Promise<Page<SubscriptionView>> {
+    const window = SUBSCRIPTION_SORT.window(query);
+    return mapPage(window.page(await this.store.listSubscriptions(tenantId, window)), subscriptionView);
   }
 
   async update(tenantId: string, id: string, patch: SubscriptionPatch): Promise<SubscriptionView> {
@@ -124,13 +125,11 @@ export class WebhooksService {
   async deliveries(
     tenantId: string,
     subscriptionId: string,
-    query: { limit: number; cursor?: string | undefined; status?: DeliveryStatus | undefined },
+    query: ListWindowQuery & { status?: DeliveryStatus | undefined },
   ): Promise<Page<DeliveryView>> {
+    const window = DELIVERY_SORT.window(query);
     await this.row(tenantId, subscriptionId);
-    const before = decodeCursor(query.cursor, { seq: 'string' });
-    const rows = await this.store.listDeliveries(tenantId, subscriptionId, { limit: query.limit + 1, beforeSeq: before?.seq, status: query.status });
-    const page = pageOf(rows, query.limit, (row) => ({ seq: String(row.seq) }));
-    return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };
+    return mapPage(window.page(await this.store.listDeliveries(tenantId, subscriptionId, query.status, window)), deliveryView);
   }
 
   /** The API's test-send button: one WebhookTest event to this subscription only, attempted now. */

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { WebhookDeliveriesTable, WebhookSubscriptionsTable, WebhooksTables } from './tables.js';
 import type { DeliveryStatus, DeliveryView, SubscriptionView } from './types.js';
+import type { SortedWindow } from '../../platform/list-sort.js';
 
 export type SubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type DeliveryRow = Selectable<WebhookDeliveriesTable>;
@@ -43,10 +44,10 @@ export class WebhooksStore {
     return this.db.selectFrom('webhook_subscriptions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
   }
 
-  listSubscriptions(tenantId: string, options: { limit: number; afterId?: string | undefined }): Promise<SubscriptionRow[]> {
-    let query = this.db.selectFrom('webhook_subscriptions').selectAll().where('tenant_id', '=', tenantId);
-    if (options.afterId !== undefined) query = query.where('id', '>', options.afterId);
-    return query.orderBy('id').limit(options.limit).execute();
+  /** In the window's order, `window.limit + 1` rows at most (the extra one tells that more exist). */
+  listSubscriptions(tenantId: string, window: SortedWindow<SubscriptionRow>): Promise<SubscriptionRow[]> {
+    const query = this.db.selectFrom('webhook_subscriptions').selectAll().where('tenant_id', '=', tenantId);
+    return window.apply(query).limit(window.limit + 1).execute();
   }
 
   enabledSubscriptions(): Promise<SubscriptionRow[]> {
@@ -94,16 +95,15 @@ export class WebhooksStore {
     return this.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Newest first. */
-  listDeliveries(tenantId: string, subscriptionId: string, options: { limit: number; beforeSeq?: string | undefined; status?: DeliveryStatus | undefined }): Promise<DeliveryRow[]> {
+  /** In the window's order, `window.limit + 1` rows at most. */
+  listDeliveries(tenantId: string, subscriptionId: string, status: DeliveryStatus | undefined, window: SortedWindow<DeliveryRow>): Promise<DeliveryRow[]> {
     let query = this.db
       .selectFrom('webhook_deliveries')
       .selectAll()
       .where('tenant_id', '=', tenantId)
       .where('subscription_id', '=', subscriptionId);
-    if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
-    if (options.status !== undefined) query = query.where('status', '=', options.status);
-    return query.orderBy('seq', 'desc').limit(options.limit).execute();
+    if (status !== undefined) query = query.where('status', '=', status);
+    return window.apply(query).limit(window.limit + 1).execute();
   }
 }
 
