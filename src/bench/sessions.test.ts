@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyTransactionCounts } from '../sim/tally.js';
-import { parseSessionsArgs } from './sessions.js';
+import { parseSessionsArgs, perMessageMs } from './sessions.js';
 import { compareCounts, expectedCounts } from './stored-counts.js';
 
 const log = (): void => undefined;
@@ -34,5 +34,17 @@ describe('bench sessions', () => {
     expect(off.sessions).toEqual({ expected: 15, stored: 16, lost: 0, doubled: 1 });
     expect(off.sessionEvents).toEqual({ expected: 49, stored: 47, lost: 2, doubled: 0 });
     expect(off.exact).toBe(false);
+  });
+
+  it('--sim-cpu-prof passes a profile directory for the load generator workers', () => {
+    expect(parseSessionsArgs(['--sim-cpu-prof', '/tmp/prof'], {}, log)).toMatchObject({ simCpuProfDir: '/tmp/prof' });
+    expect(parseSessionsArgs([], {}, log)).not.toHaveProperty('simCpuProfDir');
+  });
+
+  it('perMessage.simCpuMs: the workers\' CPU seconds over the run per persisted message, in ms', () => {
+    expect(perMessageMs(10, 12.5, 5000)).toBe(0.5);
+    expect(perMessageMs(1, 1.37, 2171)).toBe(0.17);
+    expect(perMessageMs(null, 2, 100)).toBeNull();
+    expect(perMessageMs(1, 2, 0)).toBeNull();
   });
 });

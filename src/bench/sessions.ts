@@ -42,6 +42,8 @@ export interface SessionsBenchOptions {
   resultsDir: string;
   /** Directory for a V8 CPU profile of the server (node --cpu-prof). */
   serverCpuProfDir?: string;
+  /** Directory for V8 CPU profiles of the load generator's worker processes (one per worker). */
+  simCpuProfDir?: string;
   /** How long to wait for the sessions to end after the run. */
   drainTimeoutS: number;
   log: (line: string) => void;
@@ -88,9 +90,10 @@ export interface SessionsBenchResult {
   /** Percent of one core over the run; postgres = every process named postgres (backends that exited are missed). */
   /**
    * Cost per persisted message over the run, robust to other processes sharing the CPU: the
-   * server's CPU time (user + system) and the SQL statements it sent (ampline_db_statements_total).
+   * server's CPU time (user + system) and the SQL statements it sent (ampline_db_statements_total);
+   * simCpuMs: the load generator's worker processes' CPU time, the same way.
    */
-  perMessage: { serverCpuMs: number | null; statements: number | null };
+  perMessage: { serverCpuMs: number | null; statements: number | null; simCpuMs: number | null };
   cpu: { serverPercent: number | null; simPercent: number | null; postgresPercent: number | null; machineBusyPercent: number | null; cores: number };
   store: StoreCheck;
   targets: { persistedPerSecond: number; p99Ms: number; met: boolean };
@@ -99,6 +102,12 @@ export interface SessionsBenchResult {
 
 const STATEMENTS_METRIC = 'ampline_db_statements_total';
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** CPU milliseconds per persisted message from two CPU-seconds readings; null when unknown. */
+export function perMessageMs(cpuSeconds0: number | null, cpuSeconds1: number | null, persisted: number): number | null {
+  if (cpuSeconds0 === null || cpuSeconds1 === null || persisted === 0) return null;
+  return Math.round(((cpuSeconds1 - cpuSeconds0) * 1_000_000) / persisted) / 1000;
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -178,12 +187,18 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
     if (res.status !== 201) throw new Error(`creating the bench id token: HTTP ${res.status} ${await res.text()}`);
 
     const url = `ws://127.0.0.1:${port}/ocpp`;
+    const simExecArgv: string[] = [];
+    if (options.simCpuProfDir) {
+      await mkdir(options.simCpuProfDir, { recursive: true });
+      simExecArgv.push('--cpu-prof', '--cpu-prof-dir', options.simCpuProfDir);
+    }
     pool = await StationPool.start({
       url,
       stations: stationSpecs(options.stations, 'SESS', options.ocpp),
       connectors: 2,
       callTimeoutMs: 30_000,
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      ...(simExecArgv.length > 0 ? { execArgv: simExecArgv } : {}),
     });
     log(`bench: ${options.stations} stations (${options.ocpp}) over ${pool.workerCount} worker processes → ${url}`);
     await pool.connectAll();
@@ -297,6 +312,7 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
       perMessage: {
         serverCpuMs: serverCpu0 === null || serverCpu1 === null || persisted === 0 ? null : round2(((serverCpu1 - serverCpu0) * 1000) / persisted),
         statements: statements0 === null || statements1 === null || persisted === 0 ? null : round2((statements1 - statements0) / persisted),
+        simCpuMs: perMessageMs(simCpu0, simCpu1, persisted),
       },
       cpu: {
         serverPercent: pct(serverCpu0, serverCpu1),
@@ -353,7 +369,8 @@ export function renderSessionsResult(r: SessionsBenchResult): string {
     `CPU (100 % = one core): server ${pct(r.cpu.serverPercent)}, load generator ${pct(r.cpu.simPercent)}` +
       (r.cpu.postgresPercent !== null ? `, PostgreSQL ${pct(r.cpu.postgresPercent)}` : '') +
       `; machine busy ${pct(r.cpu.machineBusyPercent)} of ${r.cpu.cores} cores (other processes included)`,
-    `per persisted message: server CPU ${r.perMessage.serverCpuMs ?? '-'} ms, SQL statements ${r.perMessage.statements ?? '-'}`,
+    `per persisted message: server CPU ${r.perMessage.serverCpuMs ?? '-'} ms, SQL statements ${r.perMessage.statements ?? '-'}` +
+      `, load generator CPU ${r.perMessage.simCpuMs ?? '-'} ms`,
     '',
     table([
       ['action', 'calls', 'p50', 'p99', 'max'],
@@ -405,6 +422,7 @@ const USAGE = `usage: bench sessions --stations N --interval S [options]
   --port P               port for the server (default: a free one)
   --server-entry PATH    server entry (default bin/ampline.js)
   --server-cpu-prof DIR  run the server with node --cpu-prof, profile written to DIR
+  --sim-cpu-prof DIR     run the load generator's workers with node --cpu-prof, profiles written to DIR
   --results-dir DIR      where JSON results go (default bench/results)
   --drain-timeout-s S    wait this long for the sessions to end (default 60)`;
 
@@ -439,6 +457,7 @@ export function parseSessionsArgs(
       port: { type: 'string' },
       'server-entry': { type: 'string' },
       'server-cpu-prof': { type: 'string' },
+      'sim-cpu-prof': { type: 'string' },
       'results-dir': { type: 'string' },
       'drain-timeout-s': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -464,6 +483,7 @@ export function parseSessionsArgs(
     ...(workers !== undefined ? { workers } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(values['server-cpu-prof'] !== undefined ? { serverCpuProfDir: values['server-cpu-prof'] } : {}),
+    ...(values['sim-cpu-prof'] !== undefined ? { simCpuProfDir: values['sim-cpu-prof'] } : {}),
   };
 }
 
