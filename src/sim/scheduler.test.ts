@@ -67,3 +67,54 @@ describe('Scheduler', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('Scheduler lanes (afterFixed)', () => {
+  it('interleaves lane and heap tasks by due time, then by the order added', () => {
+    const { scheduler, advance } = manual();
+    const ran: string[] = [];
+    scheduler.afterFixed(10, () => ran.push('fixed10-a'));
+    scheduler.after(5, () => ran.push('heap5'));
+    scheduler.after(10, () => ran.push('heap10'));
+    scheduler.afterFixed(10, () => ran.push('fixed10-b'));
+    scheduler.afterFixed(3, () => ran.push('fixed3'));
+    scheduler.after(20, () => ran.push('heap20'));
+    advance(9);
+    expect(ran).toEqual(['fixed3', 'heap5']);
+    advance(100);
+    expect(ran).toEqual(['fixed3', 'heap5', 'fixed10-a', 'heap10', 'fixed10-b', 'heap20']);
+    expect(scheduler.size).toBe(0);
+  });
+
+  it('a cancelled lane task never runs; a repeating lane task runs once per period', () => {
+    const { scheduler, advance } = manual();
+    let ticks = 0;
+    const tick = (): void => {
+      ticks += 1;
+      scheduler.afterFixed(10, tick);
+    };
+    scheduler.afterFixed(10, tick);
+    cancelTask(
+      scheduler.afterFixed(10, () => {
+        throw new Error('must not run');
+      }),
+    );
+    for (let i = 0; i < 2_500; i++) advance(10);
+    expect(ticks).toBe(2_500);
+    expect(scheduler.size).toBe(1);
+  });
+
+  it('stays in due order when the clock goes back (the late entry goes to the heap)', () => {
+    let t = 1_000;
+    const scheduler = new Scheduler({ clock: { now: () => t }, autoStart: false });
+    const ran: string[] = [];
+    scheduler.afterFixed(100, () => ran.push('first, due 1100'));
+    t = 900;
+    scheduler.afterFixed(100, () => ran.push('second, due 1000'));
+    t = 1_050;
+    scheduler.runDue();
+    expect(ran).toEqual(['second, due 1000']);
+    t = 1_100;
+    scheduler.runDue();
+    expect(ran).toEqual(['second, due 1000', 'first, due 1100']);
+  });
+});

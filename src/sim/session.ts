@@ -83,10 +83,10 @@ export function scheduleSamples(ctx: StationContext, session: SessionState, samp
   if (session.meterIntervalS <= 0) return;
   const tick = (): void => {
     if (session.stopping) return;
-    session.meterTask = ctx.scheduler.after(session.meterIntervalS * 1000, tick);
+    session.meterTask = ctx.scheduler.afterFixed(session.meterIntervalS * 1000, tick);
     sample();
   };
-  session.meterTask = ctx.scheduler.after(session.meterIntervalS * 1000, tick);
+  session.meterTask = ctx.scheduler.afterFixed(session.meterIntervalS * 1000, tick);
 }
 
 export function findSession(

@@ -161,6 +161,23 @@ describe('connection and boot', () => {
     await expect(next).resolves.toHaveProperty('currentTime');
   });
 
+  it("a later call's time-out counts from its own send, not from the first call's (one watchdog per station)", async () => {
+    await startCsms({ ignore: (call) => call.action === 'Authorize' });
+    const clock = new ManualClock();
+    const s = station('1.6', { scheduler: clock.scheduler, callTimeoutMs: 5_000 });
+    await boot(s); // the boot armed the watchdog for t0 + 5 s
+    clock.advance(3_000);
+    let settled = false;
+    const lost = s.call('Authorize', { idTag: 'TAG1' });
+    lost.catch(() => undefined).finally(() => (settled = true));
+    await csms.waitForCall((c) => c.action === 'Authorize');
+    clock.advance(2_000); // t0 + 5 s: only 2 s since the Authorize went out
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    clock.advance(3_000); // t0 + 8 s: its own 5 s are up
+    await expect(lost).rejects.toThrow(/no answer within 5000 ms/);
+  });
+
   it('reconnects by itself after an unexpected close when reconnectDelayMs is set', async () => {
     const s = station('2.0.1', { reconnectDelayMs: 20 });
     await boot(s);

@@ -25,6 +25,7 @@ import {
 } from './frames.js';
 import { cancelTask, defaultScheduler, type ScheduledTask, type Scheduler } from './scheduler.js';
 import { schemasFor, type SchemaSet } from './schemas.js';
+import { isoTimestamp } from './timestamp.js';
 import { releaseConnector, SessionError } from './session.js';
 import type {
   BootReason,
@@ -73,6 +74,8 @@ const DEFAULT_BOOT_RETRY_S = 30;
 const REBOOT_DELAY_MS = 200;
 const CLOSE_GRACE_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 60_000;
+/** ws.send options for a CALL handed over as a Buffer: still a text frame. */
+const TEXT_FRAME = { binary: false } as const;
 
 interface OutboundCall {
   action: string;
@@ -81,7 +84,8 @@ interface OutboundCall {
   priority: boolean;
   id: string;
   sentAtMs: number;
-  timeout: ScheduledTask | null;
+  /** Scheduler time at which the call times out. */
+  deadlineMs: number;
   resolve(payload: Payload): void;
   reject(error: Error): void;
 }
@@ -112,6 +116,14 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
   private queue: OutboundCall[] = [];
   private inflight: OutboundCall | null = null;
   private lastTimedOutId: string | null = null;
+  /**
+   * One pending check per station for the call in flight, not one scheduler entry per call:
+   * it fires at the first deadline it was armed for and re-arms itself for the current call's.
+   */
+  private watchdog: ScheduledTask | null = null;
+  private readonly callTimeoutMs: number;
+  /** Set when the socket opens: stats() asks every station several times a second. */
+  private deflateOnOpen = false;
   /** Heartbeat, boot retry, close grace or reconnect: never more than one at a time. */
   private task: ScheduledTask | null = null;
   private booting = false;
@@ -133,6 +145,7 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
     this.observer = options.observer;
     this.dialect = DIALECTS[options.ocppVersion];
     this.schemas = options.validateInbound === false ? null : schemasFor(options.ocppVersion);
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     // 2.0.1 part 4 §4.1.3: message ids unique per connection and across reconnects.
     this.idPrefix = `${randomUUID().slice(0, 8)}-`;
     const count = options.connectors ?? 2;
@@ -157,7 +170,7 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
   /** The open connection negotiated permessage-deflate. */
   get deflateNegotiated(): boolean {
     const ws = this.ws;
-    return ws !== null && ws.readyState === WebSocket.OPEN && ws.extensions.split(/[\s,;]+/).includes(PERMESSAGE_DEFLATE);
+    return this.deflateOnOpen && ws !== null && ws.readyState === WebSocket.OPEN;
   }
 
   get endpoint(): string {
@@ -187,6 +200,7 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
       let opened = false;
       ws.on('open', () => {
         opened = true;
+        this.deflateOnOpen = ws.extensions.split(/[\s,;]+/).includes(PERMESSAGE_DEFLATE);
         this.observer?.handshake?.(performance.now() - startedAtMs);
         this.reconnectAttempts = 0;
         this.rebootPending = false;
@@ -287,7 +301,7 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
         priority: options.priority ?? false,
         id: '',
         sentAtMs: 0,
-        timeout: null,
+        deadlineMs: 0,
         resolve,
         reject,
       };
@@ -340,7 +354,7 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
   }
 
   nowIso(): string {
-    return new Date(this.scheduler.now()).toISOString();
+    return isoTimestamp(this.scheduler.now());
   }
 
   report(kind: FailureKind, error: unknown): void {
@@ -419,7 +433,7 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
   private scheduleHeartbeat(): void {
     this.task = cancelTask(this.task);
     if (this.heartbeatIntervalS <= 0) return;
-    this.task = this.scheduler.after(this.heartbeatIntervalS * 1000, () => {
+    this.task = this.scheduler.afterFixed(this.heartbeatIntervalS * 1000, () => {
       this.task = null;
       if (this.registration !== 'Accepted' || !this.isOpen) return;
       this.sendHeartbeat();
@@ -434,19 +448,29 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
     if (this.inflight || !ws || ws.readyState !== WebSocket.OPEN || this.queue.length === 0) return;
     const index = this.registration === 'Accepted' ? 0 : this.queue.findIndex((c) => c.beforeAccepted);
     if (index < 0) return;
-    const [item] = this.queue.splice(index, 1);
+    const item = index === 0 ? this.queue.shift() : this.queue.splice(index, 1)[0];
     if (!item) return;
     item.id = `${this.idPrefix}${(++this.seq).toString(36)}`;
     item.sentAtMs = performance.now();
-    const timeoutMs = this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-    item.timeout = this.scheduler.after(timeoutMs, () => this.onCallTimeout(item, timeoutMs));
+    item.deadlineMs = this.scheduler.now() + this.callTimeoutMs;
+    this.watchdog ??= this.scheduler.afterFixed(this.callTimeoutMs, this.checkDeadline);
     this.inflight = item;
-    ws.send(encodeCall(item.id, item.action, item.payload));
+    // A Buffer, not a string: ws then masks it into one frame buffer and writes it with one
+    // write() instead of corking a header and a payload into a writev().
+    ws.send(Buffer.from(encodeCall(item.id, item.action, item.payload)), TEXT_FRAME);
   }
+
+  private readonly checkDeadline = (): void => {
+    this.watchdog = null;
+    const item = this.inflight;
+    if (!item) return;
+    const leftMs = item.deadlineMs - this.scheduler.now();
+    if (leftMs <= 0) this.onCallTimeout(item, this.callTimeoutMs);
+    else this.watchdog = this.scheduler.after(leftMs, this.checkDeadline);
+  };
 
   private settle(item: OutboundCall): number {
     this.inflight = null;
-    item.timeout = cancelTask(item.timeout);
     return performance.now() - item.sentAtMs;
   }
 
@@ -550,6 +574,8 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
     this.ready = false;
     this.booting = false;
     this.task = cancelTask(this.task);
+    this.watchdog = cancelTask(this.watchdog);
+    this.deflateOnOpen = false;
     const inflight = this.inflight;
     if (inflight) {
       this.settle(inflight);
