@@ -26,7 +26,8 @@ export interface SchemaViolation {
 
 export class SchemaSet {
   private readonly ajv: Ajv;
-  private readonly compiled = new Map<string, ValidateFunction | null>();
+  /** Validators by action, one map per kind: no id string is built per message. */
+  private readonly compiled: Record<SchemaKind, Map<string, ValidateFunction | null>> = { req: new Map(), conf: new Map() };
 
   constructor(readonly version: OcppVersion) {
     const require = createRequire(import.meta.url);
@@ -55,11 +56,11 @@ export class SchemaSet {
   }
 
   private validator(action: string, kind: SchemaKind): ValidateFunction | null {
-    const id = `urn:ocpp:${action}.${kind}`;
-    let fn = this.compiled.get(id);
+    const compiled = this.compiled[kind];
+    let fn = compiled.get(action);
     if (fn === undefined) {
-      fn = this.ajv.getSchema(id) ?? null;
-      this.compiled.set(id, fn);
+      fn = this.ajv.getSchema(`urn:ocpp:${action}.${kind}`) ?? null;
+      compiled.set(action, fn);
     }
     return fn;
   }
