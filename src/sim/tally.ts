@@ -65,38 +65,23 @@ export function mergeTransactionCounts(parts: readonly TransactionCounts[]): Tra
   return merged;
 }
 
-interface Reading {
+/** The readings of one connector at its latest instant: [measurand, phase, location] triples. */
+interface Instant {
   at: string;
-  measurand: string;
-  phase: string;
-  location: string;
+  seen: string[];
 }
 
 const isRecord = (v: unknown): v is Payload => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
-function sampledReadings(meterValue: unknown): Reading[] {
-  if (!Array.isArray(meterValue)) return [];
-  const readings: Reading[] = [];
-  for (const mv of meterValue) {
-    if (!isRecord(mv) || !Array.isArray(mv.sampledValue)) continue;
-    const at = str(mv.timestamp) ?? '';
-    for (const sv of mv.sampledValue) {
-      if (!isRecord(sv)) continue;
-      readings.push({ at, measurand: str(sv.measurand) ?? ENERGY_REGISTER, phase: str(sv.phase) ?? '', location: str(sv.location) ?? '' });
-    }
-  }
-  return readings;
-}
-
 /** Counts answered messages of every station of one process; `counts()` is plain data for IPC. */
 export class TransactionTally {
   private totals = emptyTransactionCounts();
   /** station|transactionId → connector (1.6) or EVSE (2.0.1), for messages that do not name it. */
   private readonly connectorOf = new Map<string, number>();
-  /** station|connector → the instant of the last reading and the keys read at that instant. */
-  private readonly lastInstant = new Map<string, { at: string; keys: Set<string> }>();
+  /** station → connector → the instant of the last reading and what was read at that instant. */
+  private readonly lastInstant = new Map<string, Map<number, Instant>>();
 
   /** A CALLRESULT arrived for `request`; other actions are ignored. */
   answered(stationId: string, action: string, request: Payload, response: Payload): void {
@@ -106,7 +91,7 @@ export class TransactionTally {
         const transactionId = num(response.transactionId);
         if (transactionId !== undefined) this.connectorOf.set(`${stationId}|${transactionId}`, connectorId);
         this.totals.transactionsStarted += 1;
-        this.read(stationId, connectorId, [{ at: str(request.timestamp) ?? '', measurand: ENERGY_REGISTER, phase: '', location: '' }]);
+        this.reading(this.instant(stationId, connectorId), str(request.timestamp) ?? '', ENERGY_REGISTER, '', '');
         break;
       }
       case 'StopTransaction': {
@@ -114,14 +99,13 @@ export class TransactionTally {
         const connectorId = this.connectorOf.get(key) ?? 0;
         this.connectorOf.delete(key);
         this.totals.transactionsEnded += 1;
-        this.read(stationId, connectorId, [
-          ...sampledReadings(request.transactionData),
-          { at: str(request.timestamp) ?? '', measurand: ENERGY_REGISTER, phase: '', location: '' },
-        ]);
+        const instant = this.instant(stationId, connectorId);
+        this.meterValues(instant, request.transactionData);
+        this.reading(instant, str(request.timestamp) ?? '', ENERGY_REGISTER, '', '');
         break;
       }
       case 'MeterValues':
-        this.read(stationId, num(request.connectorId) ?? num(request.evseId) ?? 0, sampledReadings(request.meterValue));
+        this.meterValues(this.instant(stationId, num(request.connectorId) ?? num(request.evseId) ?? 0), request.meterValue);
         break;
       case 'TransactionEvent': {
         const eventType = str(request.eventType) ?? 'unknown';
@@ -136,7 +120,7 @@ export class TransactionTally {
           this.totals.transactionsEnded += 1;
           this.connectorOf.delete(key);
         }
-        this.read(stationId, connectorId, sampledReadings(request.meterValue));
+        this.meterValues(this.instant(stationId, connectorId), request.meterValue);
         break;
       }
       default:
@@ -158,18 +142,48 @@ export class TransactionTally {
     this.totals = emptyTransactionCounts();
   }
 
-  private read(stationId: string, connectorId: number, readings: readonly Reading[]): void {
-    const where = `${stationId}|${connectorId}`;
-    for (const r of readings) {
-      this.totals.readings += 1;
-      const key = `${r.measurand}|${r.phase}|${r.location}`;
-      let last = this.lastInstant.get(where);
-      if (!last || last.at !== r.at) {
-        last = { at: r.at, keys: new Set() };
-        this.lastInstant.set(where, last);
-      }
-      if (last.keys.has(key)) this.totals.repeatedReadings += 1;
-      else last.keys.add(key);
+  // Readings are walked in place (no list of reading objects, no key strings per reading):
+  // this runs for every answered transaction message.
+
+  private instant(stationId: string, connectorId: number): Instant {
+    let connectors = this.lastInstant.get(stationId);
+    if (!connectors) {
+      connectors = new Map();
+      this.lastInstant.set(stationId, connectors);
     }
+    let instant = connectors.get(connectorId);
+    if (!instant) {
+      instant = { at: '', seen: [] };
+      connectors.set(connectorId, instant);
+    }
+    return instant;
+  }
+
+  private meterValues(instant: Instant, meterValue: unknown): void {
+    if (!Array.isArray(meterValue)) return;
+    for (const mv of meterValue) {
+      if (!isRecord(mv) || !Array.isArray(mv.sampledValue)) continue;
+      const at = str(mv.timestamp) ?? '';
+      for (const sv of mv.sampledValue) {
+        if (!isRecord(sv)) continue;
+        this.reading(instant, at, str(sv.measurand) ?? ENERGY_REGISTER, str(sv.phase) ?? '', str(sv.location) ?? '');
+      }
+    }
+  }
+
+  private reading(instant: Instant, at: string, measurand: string, phase: string, location: string): void {
+    this.totals.readings += 1;
+    const seen = instant.seen;
+    if (instant.at !== at) {
+      instant.at = at;
+      seen.length = 0;
+    }
+    for (let i = 0; i < seen.length; i += 3) {
+      if (seen[i] === measurand && seen[i + 1] === phase && seen[i + 2] === location) {
+        this.totals.repeatedReadings += 1;
+        return;
+      }
+    }
+    seen.push(measurand, phase, location);
   }
 }
