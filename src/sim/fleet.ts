@@ -120,6 +120,8 @@ export class Fleet implements StationObserver {
   private largeFrames = emptyLargeFrames();
   private readonly tally = new TransactionTally();
   private readonly starting = new Set<Promise<unknown>>();
+  /** Counts the events that change the counters, so a worker can tell cheaply whether to push them. */
+  private changes = 0;
 
   constructor(
     private readonly settings: FleetSettings,
@@ -205,6 +207,7 @@ export class Fleet implements StationObserver {
       this.stations
         .filter((s) => s.ready)
         .map(async (s) => {
+          this.changes += 1;
           this.largeFrames.sent += 1;
           try {
             const outcome = await s.sendLargeFrame(bytes);
@@ -218,7 +221,18 @@ export class Fleet implements StationObserver {
     );
   }
 
+  /**
+   * Tells whether the counters changed since an earlier signature: the count of observed events,
+   * plus the states read off the stations (a station can lose its socket or session without an
+   * event the fleet counts). Cheaper than comparing the JSON of the full counters, histograms
+   * included, every time a worker considers pushing them.
+   */
+  changeSignature(stats: FleetStats): string {
+    return `${this.changes}|${stats.open}|${stats.deflateNegotiated}|${stats.accepted}|${stats.pending}|${stats.rejected}|${stats.ready}|${stats.activeSessions}`;
+  }
+
   resetStats(): void {
+    this.changes += 1;
     this.latencyAll = new LatencyHistogram();
     this.handshakes = new LatencyHistogram();
     this.latencyByAction = new Map();
@@ -279,6 +293,7 @@ export class Fleet implements StationObserver {
   // ---- StationObserver ------------------------------------------------------------------
 
   latency(action: string, rttMs: number): void {
+    this.changes += 1;
     this.latencyAll.record(rttMs);
     let h = this.latencyByAction.get(action);
     if (!h) {
@@ -289,36 +304,44 @@ export class Fleet implements StationObserver {
   }
 
   handshake(ms: number): void {
+    this.changes += 1;
     this.handshakes.record(ms);
   }
 
   failure(stationId: string, kind: FailureKind, error: Error): void {
+    this.changes += 1;
     this.failures[kind] += 1;
     if (this.errorSamples.length < MAX_ERROR_SAMPLES) this.errorSamples.push(`${stationId} [${kind}] ${error.message}`);
   }
 
   registered(_stationId: string, status: RegistrationStatus): void {
+    this.changes += 1;
     if (status === 'Accepted') this.lastAcceptedAtMs = Date.now();
   }
 
   ready(): void {
+    this.changes += 1;
     this.lastReadyAtMs = Date.now();
   }
 
   closed(_stationId: string, expected: boolean): void {
+    this.changes += 1;
     if (!expected) this.drops += 1;
   }
 
   sessionStarted(): void {
+    this.changes += 1;
     this.sessionsStarted += 1;
   }
 
   sessionEnded(_stationId: string, summary: SessionSummary): void {
+    this.changes += 1;
     this.sessionsEnded += 1;
     this.tally.sessionEnded(summary.energyWh);
   }
 
   answered(stationId: string, action: string, request: Payload, response: Payload): void {
+    this.changes += 1;
     this.tally.answered(stationId, action, request, response);
   }
 

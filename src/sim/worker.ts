@@ -36,9 +36,9 @@ function pushWhenChanged(current: Fleet, intervalMs: number): void {
   let last = '';
   const timer = setInterval(() => {
     const stats: FleetStats = current.stats();
-    const text = JSON.stringify(stats);
-    if (text === last) return;
-    last = text;
+    const signature = current.changeSignature(stats);
+    if (signature === last) return;
+    last = signature;
     send({ type: 'stats', stats });
   }, intervalMs);
   timer.unref();
