@@ -1,6 +1,8 @@
 import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OcppVersion } from './frames.js';
+import { WebSocketServer, type RawData } from 'ws';
+import { encodeCall, type OcppVersion } from './frames.js';
 import { Scheduler } from './scheduler.js';
 import { paddingText, Station, type StationOptions } from './station.js';
 import { FakeCsms, type FakeCsmsOptions } from './testing/fake-csms.js';
@@ -52,6 +54,28 @@ describe('connection and boot', () => {
     const actions = csms.received.filter((c) => c.stationId === s.stationId).map((c) => c.action);
     expect(actions[0]).toBe('BootNotification');
     expect(actions.slice(1).every((a) => a === 'StatusNotification')).toBe(true);
+  });
+
+  it('OCPP-J §3: a CALL goes out as one text frame holding exactly the encoded JSON', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: (offered) => [...offered][0] ?? false });
+    await once(wss, 'listening');
+    const frames: { data: RawData; isBinary: boolean }[] = [];
+    const first = new Promise<void>((resolve) =>
+      wss.on('connection', (ws) => ws.on('message', (data, isBinary) => (frames.push({ data, isBinary }), resolve()))),
+    );
+    const s = new Station({ url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ocpp`, stationId: 'TEXT-1', ocppVersion: '1.6', scheduler });
+    try {
+      await s.connect();
+      await first;
+      const frame = frames[0];
+      expect(frame?.isBinary).toBe(false);
+      const [type, id, action, payload] = JSON.parse(String(frame?.data)) as [number, string, string, Record<string, unknown>];
+      expect([type, action]).toEqual([2, 'BootNotification']);
+      expect(String(frame?.data)).toBe(encodeCall(id, action, payload));
+    } finally {
+      await s.close();
+      await new Promise((resolve) => wss.close(resolve));
+    }
   });
 
   it('the station id is URL-encoded into the path', async () => {
