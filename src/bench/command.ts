@@ -4,6 +4,7 @@ import { runDeflateCommand } from './deflate.js';
 
 const USAGE = `usage: bench <benchmark> [options]
 benchmarks:
+  ceiling   the sessions load against a CSMS that stores nothing: this machine's ceiling (bench ceiling --help)
   connect   connect/boot rate, server memory per station, reconnect storm (bench connect --help)
   deflate   server memory per station with and without permessage-deflate (bench deflate --help)
   sessions  back-to-back charging sessions: persisted msgs/s, latency, stored exactly once (bench sessions --help)`;
@@ -11,6 +12,10 @@ benchmarks:
 export async function runBenchCommand(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   switch (name) {
+    case 'ceiling': {
+      const { runCeilingCommand } = await import('./ceiling.js');
+      return runCeilingCommand(rest);
+    }
     case 'connect':
       return runConnectCommand(rest);
     case 'deflate':

@@ -200,3 +200,14 @@ export async function scrapeMetric(port: number, name: string): Promise<number |
     return null;
   }
 }
+
+/** CPU seconds of several processes together; null if one of them is gone. */
+export async function sumCpu(pids: readonly number[]): Promise<number | null> {
+  let total = 0;
+  for (const pid of pids) {
+    const s = await processCpuSeconds(pid);
+    if (s === null) return null;
+    total += s;
+  }
+  return total;
+}

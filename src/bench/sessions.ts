@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { parseOcppChoice, stationSpecs, type OcppChoice } from '../sim/cli.js';
-import { errorCount } from '../sim/fleet.js';
+import { errorCount, type SessionPlan } from '../sim/fleet.js';
 import { StationPool, summarizeLatency, type LatencySummary, type PoolStats } from '../sim/pool.js';
 import type { TransactionCounts } from '../sim/tally.js';
 import { fmtMs, machineInfo, table, writeResult, type MachineInfo } from './report.js';
-import { commandCpuSeconds, freePort, machineCpuSeconds, processCpuSeconds, scrapeMetric, ServerProcess } from './server-process.js';
+import { commandCpuSeconds, freePort, machineCpuSeconds, processCpuSeconds, scrapeMetric, ServerProcess, sumCpu } from './server-process.js';
 import { compareCounts, readStoredCounts, type StoreCheck } from './stored-counts.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -142,6 +142,21 @@ const latencyByAction = (stats: PoolStats): Record<string, LatencySummary> =>
 
 const callCount = (stats: PoolStats): number => summarizeLatency(stats.latency).count;
 
+/** Back-to-back sessions of the bench's shape (also used by `bench ceiling`). */
+export function sessionPlan(
+  options: Pick<SessionsBenchOptions, 'idleIntervals' | 'samplesPerSession' | 'intervalS'>,
+  idTag: string,
+): SessionPlan {
+  return {
+    idleS: options.idleIntervals * options.intervalS,
+    durationS: options.samplesPerSession * options.intervalS,
+    meterIntervalS: options.intervalS,
+    idTags: [idTag],
+    // One session cycle: the stations' load is level from the start, not one burst of starts.
+    firstStartWithinS: (options.idleIntervals + options.samplesPerSession) * options.intervalS,
+  };
+}
+
 export async function runSessionsBench(options: SessionsBenchOptions): Promise<SessionsBenchResult> {
   const log = options.log;
   const startedAt = new Date();
@@ -215,14 +230,7 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
     const machine0 = await machineCpuSeconds();
     const postgres0 = options.databaseUrl ? await commandCpuSeconds('postgres') : null;
     const t0 = Date.now();
-    await pool.startSessions({
-      idleS: options.idleIntervals * options.intervalS,
-      durationS: options.samplesPerSession * options.intervalS,
-      meterIntervalS: options.intervalS,
-      idTags: [BENCH_ID_TAG],
-      // One session cycle: the stations' load is level from the start, not one burst of starts.
-      firstStartWithinS: (options.idleIntervals + options.samplesPerSession) * options.intervalS,
-    });
+    await pool.startSessions(sessionPlan(options, BENCH_ID_TAG));
     let last = { at: t0, messages: 0 };
     let half: { at: number; messages: number } | null = null;
     const progress = setInterval(() => {
@@ -337,16 +345,6 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
     if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
     await dropDatabase?.().catch((error: unknown) => log(`bench: dropping the database failed: ${String(error)}`));
   }
-}
-
-async function sumCpu(pids: readonly number[]): Promise<number | null> {
-  let total = 0;
-  for (const pid of pids) {
-    const s = await processCpuSeconds(pid);
-    if (s === null) return null;
-    total += s;
-  }
-  return total;
 }
 
 function fmtCheck(c: { expected: number; stored: number; lost: number; doubled: number }): string[] {

@@ -6,6 +6,8 @@ import { StartupError } from '../errors.js';
 import { PGlitePool } from './pglite-pool.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { countStatement } from './statement-count.js';
+import { namedStatementClient } from './named-pg-client.js';
+import { StatementNames } from './statement-names.js';
 
 export interface DatabaseHandle<DB> {
   db: Kysely<DB>;
@@ -33,7 +35,12 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
 }
 
 async function openPostgres<DB>(url: string): Promise<DatabaseHandle<DB>> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    Client: namedStatementClient(new StatementNames('amp_')),
+  });
   // A broken server connection must not crash the process; queries will fail and say so.
   pool.on('error', () => undefined);
   try {
