@@ -415,6 +415,8 @@ const USAGE = `usage: bench sessions --stations N --interval S [options]
   --idle-intervals I     mean idle between two sessions, in meter intervals (default 1)
   --database-url URL     PostgreSQL admin URL (or DATABASE_URL): a fresh database is created for
                          the run and dropped after; without it the server runs on PGlite
+                         (PostgreSQL on this host: its Unix socket is cheaper than loopback TCP,
+                         e.g. postgres://USER@localhost/postgres?host=/var/run/postgresql)
   --pglite               PGlite even when DATABASE_URL is set
   --workers K            sim worker processes (default: one per 5,000 stations)
   --port P               port for the server (default: a free one)
