@@ -159,6 +159,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       ids,
       authorizer: tokenAuthorizer,
       onOutboxError: (err) => logger.error({ err }, 'marking transaction events published failed; they are published again at the next start'),
+      onConflictRetry: (err, attempt) => logger.warn({ err, attempt }, 'transaction batch aborted by a database deadlock or serialization failure; running it again (ADR 027)'),
     });
     authorization.setActiveTransactions(transactions);
     const stations = createStationsService({
