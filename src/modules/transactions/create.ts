@@ -53,7 +53,11 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
     events: new GroupCommit(
       (items) =>
         outbox.record(async (tx) => {
-          await tx.insertSamples(items.flatMap((i) => i.samples));
+          // Its readings' energy statement locks every session of the batch first, in id order (ADR 027).
+          await tx.insertSamples(
+            items.flatMap((i) => i.samples),
+            items.map((i) => i.event.session_id),
+          );
           const applied = await tx.applyEvents(items);
           return { value: applied, events: await eventsOfApplied(tx, items, applied) };
         }),
@@ -74,7 +78,10 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
     stops: new GroupCommit(
       (items) =>
         outbox.record(async (tx) => {
-          await tx.insertSamples(items.flatMap((i) => i.samples));
+          await tx.insertSamples(
+            items.flatMap((i) => i.samples),
+            items.map((i) => i.event.session_id),
+          );
           const written = await tx.writeStops(items);
           return { value: written, events: eventsOfStops(items, written) };
         }),

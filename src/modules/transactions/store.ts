@@ -6,6 +6,7 @@ import { writeStarts, writeStops, type StartWrite, type StartWritten, type StopW
 import type { SessionStatus } from './types.js';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 import { followConnectors, type ConnectorFollow } from './connector-follows.js';
+import { ALL_LOCKED_FIRST, lockedSessions } from './session-locks.js';
 import type { SortedWindow } from '../../platform/list-sort.js';
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -107,7 +108,8 @@ function uniqueReadings(rows: readonly NewSampleRow[]): NewSampleRow[] {
     const seen = byKey.get(key);
     if (!seen || (!seen.session_id && row.session_id)) byKey.set(key, row);
   }
-  return [...byKey.values()];
+  // In key order: two batches writing the same readings (a retried message) take their index entries in one order (ADR 027).
+  return [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
 
 /** One TransactionEvent to record and apply. */
@@ -172,7 +174,7 @@ export class TransactionsStore {
         on conflict (station_id, station_tx_id, event_key) do nothing
         returning session_id
       ),
-      old as (select id, status as previous_status, last_seq_no as previous_seq_no from sessions where id in (select session_id from v) for update)
+      ${lockedSessions(sql`select session_id from v`, sql`, status as previous_status, last_seq_no as previous_seq_no`)}
       update sessions s set
         status = case
           when v.ended then 'finished'
@@ -192,8 +194,8 @@ export class TransactionsStore {
         last_seq_no = greatest(s.last_seq_no, v.seq_no),
         offline = s.offline or v.offline,
         updated_at = v.now
-      from v join old on old.id = v.session_id left join ev on ev.session_id = v.session_id
-      where s.id = v.session_id
+      from v join locked_sessions old on old.id = v.session_id left join ev on ev.session_id = v.session_id
+      where s.id = v.session_id and ${ALL_LOCKED_FIRST}
       returning ${sessionHeadOf('s')}, old.previous_status, old.previous_seq_no, ev.session_id is not null as fresh`.execute(this.db);
     const byId = new Map(result.rows.map((r) => [r.id, r]));
     return items.map(({ event }) => {
@@ -253,8 +255,9 @@ export class TransactionsStore {
   /**
    * Writes samples (a retried reading is ignored) and the running energy of the sessions they
    * touch. Called on a store bound to a database transaction (the outbox's), so both land together.
+   * `alsoLock`: the other sessions the batch updates next, locked with these in id order (ADR 027).
    */
-  async insertSamples(batch: NewSampleRow[]): Promise<void> {
+  async insertSamples(batch: readonly NewSampleRow[], alsoLock: readonly string[] = []): Promise<void> {
     const rows = uniqueReadings(batch);
     if (rows.length > 0) {
       // A reading first seen without a transaction (MeterValues) joins the session a later message names.
@@ -265,7 +268,7 @@ export class TransactionsStore {
         on conflict (station_id, evse_id, sampled_at, measurand, phase, location) do update set session_id = excluded.session_id
           where meter_samples.session_id is null and excluded.session_id is not null`.execute(this.db);
     }
-    await updateSessionEnergy(this.db, rows);
+    await updateSessionEnergy(this.db, rows, alsoLock);
   }
 
   /** A batch of 1.6 starts: Started records and superseding, one statement (numbered-writes.ts). */
