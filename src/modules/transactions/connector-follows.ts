@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { sessionHeadOf, type SessionHead } from './store.js';
+import { sessionHeadOf, type SessionHead } from './session-rows.js';
 import type { TransactionsTables } from './tables.js';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 import type { SessionStatus } from './types.js';

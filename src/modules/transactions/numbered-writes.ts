@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { unnestRows, type ColumnType } from './column-arrays.js';
-import { SUPERSEDED, sessionHeadOf, type NewEventRow, type NewSampleRow, type SessionHead, type SessionRow } from './store.js';
+import { SUPERSEDED, sessionHeadOf, type NewEventRow, type NewSampleRow, type SessionHead, type SessionRow } from './session-rows.js';
 import type { TransactionsTables } from './tables.js';
 import { ALL_LOCKED_FIRST, lockedSessions } from './session-locks.js';
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { ENERGY_REGISTER } from './meter.js';
-import type { NewSampleRow } from './store.js';
+import type { NewSampleRow } from './session-rows.js';
 import type { TransactionsTables } from './tables.js';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 import { ALL_LOCKED_FIRST, lockedSessions, sessionIdsOf } from './session-locks.js';

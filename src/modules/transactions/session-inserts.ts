@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { sessionHeadOf, type NewSessionRow, type SessionHead } from './store.js';
+import { sessionHeadOf, type NewSessionRow, type SessionHead } from './session-rows.js';
 import type { TransactionsTables } from './tables.js';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 
