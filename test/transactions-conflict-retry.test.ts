@@ -42,7 +42,7 @@ describe('ADR 027 batch transactions aborted by a deadlock or serialization fail
       bus,
       clock: systemClock,
       ids: cryptoIds,
-      authorizer: { authorize: async () => ACCEPTED, mayStop: async () => true },
+      authorizer: { authorize: async () => ACCEPTED },
       onConflictRetry: (err) => retried.push(err),
       conflictRetry: { baseDelayMs: 1 },
     });

@@ -38,7 +38,7 @@ describe.skipIf(!process.env['DATABASE_URL'])('ADR 027 sessions are locked in id
       }),
       clock: systemClock,
       ids: cryptoIds,
-      authorizer: { authorize: async () => ACCEPTED, mayStop: async () => true },
+      authorizer: { authorize: async () => ACCEPTED },
       onConflictRetry: (err) => retried.push(err),
       // A deadlock would show as a failure, not be hidden by a retry.
       conflictRetry: { attempts: 1 },

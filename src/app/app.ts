@@ -150,7 +150,6 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         const result = await authorization.authorize(tenantId, token, context);
         return { status: result.status, idTagInfo: toIdTagInfo16(result), idTokenInfo: toIdTokenInfo201(result) };
       },
-      mayStop: (tenantId, stopper, starter) => authorization.mayStop(tenantId, stopper, starter),
     };
     const transactions = createTransactionsService({
       db: moduleDb<TransactionsTables>(db),
