@@ -150,7 +150,6 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
         const result = await authorization.authorize(tenantId, token, context);
         return { status: result.status, idTagInfo: toIdTagInfo16(result), idTokenInfo: toIdTokenInfo201(result) };
       },
-      mayStop: (tenantId, stopper, starter) => authorization.mayStop(tenantId, stopper, starter),
     };
     const transactions = createTransactionsService({
       db: moduleDb<TransactionsTables>(db),
@@ -159,6 +158,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       ids,
       authorizer: tokenAuthorizer,
       onOutboxError: (err) => logger.error({ err }, 'marking transaction events published failed; they are published again at the next start'),
+      onConflictRetry: (err, attempt) => logger.warn({ err, attempt }, 'transaction batch aborted by a database deadlock or serialization failure; running it again (ADR 027)'),
     });
     authorization.setActiveTransactions(transactions);
     const stations = createStationsService({

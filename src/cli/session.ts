@@ -138,7 +138,7 @@ async function directClient(dataDir: string | undefined): Promise<SessionClient>
     bus: new InMemoryBus((err) => process.stderr.write(`ampline: ${(err as Error).message}\n`)),
     clock: systemClock,
     ids: cryptoIds,
-    authorizer: { authorize: readOnly, mayStop: readOnly },
+    authorizer: { authorize: readOnly },
   });
   const page = (filter: SessionFilter, limit: number, after: string | undefined) => sessions.list(DEFAULT_TENANT_ID, { ...filter, limit, after });
   return {

@@ -5,7 +5,7 @@ import { mapPage, type ListWindowQuery } from '../../platform/list-sort.js';
 import type { Page } from '../../platform/pagination.js';
 import { TOKEN_SORT } from './token-sort.js';
 import type { IdTokenChanges, IdTokenRow, NewIdTokenRow, TokensStore } from './store.js';
-import { isUntyped, localTokenAuthorizer } from './local-authorizer.js';
+import { localTokenAuthorizer } from './local-authorizer.js';
 import { TokenMatchCache } from './match-cache.js';
 import { checkCreateInput, checkUpdateInput, type CheckedToken } from './token-input.js';
 import { tokensFromCsv } from './csv.js';
@@ -74,22 +74,6 @@ export class AuthorizationService {
       return { ...result, status: 'ConcurrentTx' };
     }
     return result;
-  }
-
-  /**
-   * May `stopper` end a transaction `starter` began? The token that started it always may
-   * (C01.FR.03); another token only if it is Accepted (C09.FR.11) and either a master pass (C16)
-   * or in the same group (C09.FR.03).
-   */
-  async mayStop(tenantId: string, stopper: IdTokenRef, starter: IdTokenRef, context: Partial<AuthorizationContext> = {}): Promise<boolean> {
-    if (sameToken(stopper, starter)) return true;
-    const stopContext: AuthorizationContext = { ...context, stationId: context.stationId ?? '', purpose: 'stop' };
-    const stopping = await this.resolve(tenantId, stopper, stopContext);
-    if (stopping.status !== 'Accepted') return false;
-    if (stopping.masterPass) return true;
-    if (!stopping.groupIdToken) return false;
-    const starting = await this.resolve(tenantId, starter, stopContext);
-    return starting.groupIdToken !== undefined && sameToken(stopping.groupIdToken, starting.groupIdToken);
   }
 
   /** The chain's answer, before the concurrent-transaction rule. */
@@ -216,10 +200,6 @@ function notFound(id: string): DomainError {
 }
 
 /** Same idToken (case-insensitive) and same type; an untyped 1.6 idTag matches any type. */
-function sameToken(a: IdTokenRef, b: IdTokenRef): boolean {
-  if (a.idToken.toUpperCase() !== b.idToken.toUpperCase()) return false;
-  return isUntyped(a.type) || isUntyped(b.type) || a.type === b.type;
-}
 
 function toView(row: IdTokenRow): TokenView {
   return {

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { sessionHeadOf, type SessionHead } from './store.js';
+import { sessionHeadOf, type SessionHead } from './session-rows.js';
 import type { TransactionsTables } from './tables.js';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 import type { SessionStatus } from './types.js';
+import { ALL_LOCKED_FIRST, lockedSessions } from './session-locks.js';
 
 /** A 1.6 connector status that moves the CSMS-numbered session open on that connector (§4.9). */
 export interface ConnectorFollow {
@@ -31,11 +32,14 @@ const FOLLOW_COLUMNS = [
 export async function followConnectors(db: Kysely<TransactionsTables>, items: readonly ConnectorFollow[]): Promise<SessionHead[][]> {
   if (items.length === 0) return [];
   const result = await sql<SessionHead>`
-    with v as (select * from ${unnestRows(items, FOLLOW_COLUMNS)})
+    with v as (select * from ${unnestRows(items, FOLLOW_COLUMNS)}),
+    ${lockedSessions(sql`
+      select s.id from sessions s join v on s.tenant_id = v.tenant_id and s.station_id = v.station_id and s.evse_id = v.evse_id
+      where s.ocpp16_transaction_id is not null and s.status <> 'finished' and s.status <> v.status`)}
     update sessions s set status = v.status, updated_at = v.now
     from v
     where s.tenant_id = v.tenant_id and s.station_id = v.station_id and s.evse_id = v.evse_id
-      and s.ocpp16_transaction_id is not null and s.status <> 'finished' and s.status <> v.status
+      and s.ocpp16_transaction_id is not null and s.status <> 'finished' and s.status <> v.status and ${ALL_LOCKED_FIRST}
     returning ${sessionHeadOf('s')}`.execute(db);
   const byConnector = new Map<string, SessionHead[]>();
   for (const row of result.rows) {

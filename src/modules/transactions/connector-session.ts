@@ -1,4 +1,4 @@
-import type { NewSampleRow, SessionRow } from './store.js';
+import type { NewSampleRow, SessionRow } from './session-rows.js';
 
 /**
  * 1.6 §4.7: a MeterValues may name only its connector (no transactionId), for example values a

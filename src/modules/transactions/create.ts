@@ -13,6 +13,7 @@ import { ensureStationSessions, insertNumberedSessions } from './session-inserts
 import type { TransactionsTables } from './tables.js';
 import type { TokenAuthorizer } from './types.js';
 import type { ConnectorStatusChanged } from '../stations/index.js';
+import { DEFAULT_CONFLICT_RETRY, retryOnConflict, type ConflictRetryPolicy } from './conflict-retry.js';
 
 export interface CreateTransactionsOptions {
   db: Kysely<TransactionsTables>;
@@ -24,6 +25,10 @@ export interface CreateTransactionsOptions {
   writeLingerMs?: number;
   /** Marking outbox rows published failed (they are published again at the next start). */
   onOutboxError?: (err: unknown) => void;
+  /** Told when a batch's transaction is run again after a deadlock or serialization failure (ADR 027). */
+  onConflictRetry?: (err: unknown, attempt: number) => void;
+  /** Tests: how such a transaction is retried. */
+  conflictRetry?: Partial<ConflictRetryPolicy>;
 }
 
 const MAX_BATCH = 2000;
@@ -31,7 +36,8 @@ const MAX_BATCH = 2000;
 export function createTransactionsService(options: CreateTransactionsOptions): TransactionsService {
   const store = new TransactionsStore(options.db);
   const lingerMs = options.writeLingerMs ?? 2;
-  const outbox = new TransactionOutbox({ db: options.db, bus: options.bus, onMarkError: options.onOutboxError ?? (() => undefined) });
+  const conflictRetry: ConflictRetryPolicy = { ...DEFAULT_CONFLICT_RETRY, onRetry: options.onConflictRetry, ...options.conflictRetry };
+  const outbox = new TransactionOutbox({ db: options.db, bus: options.bus, onMarkError: options.onOutboxError ?? (() => undefined), conflictRetry });
   const service = new TransactionsService({
     store,
     // One transaction a batch: the rows, the running energy of their sessions, and their MeterSampled events (ADR 008, 010).
@@ -47,7 +53,11 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
     events: new GroupCommit(
       (items) =>
         outbox.record(async (tx) => {
-          await tx.insertSamples(items.flatMap((i) => i.samples));
+          // Its readings' energy statement locks every session of the batch first, in id order (ADR 027).
+          await tx.insertSamples(
+            items.flatMap((i) => i.samples),
+            items.map((i) => i.event.session_id),
+          );
           const applied = await tx.applyEvents(items);
           return { value: applied, events: await eventsOfApplied(tx, items, applied) };
         }),
@@ -68,15 +78,19 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
     stops: new GroupCommit(
       (items) =>
         outbox.record(async (tx) => {
-          await tx.insertSamples(items.flatMap((i) => i.samples));
+          await tx.insertSamples(
+            items.flatMap((i) => i.samples),
+            items.map((i) => i.event.session_id),
+          );
           const written = await tx.writeStops(items);
           return { value: written, events: eventsOfStops(items, written) };
         }),
       lingerMs,
       MAX_BATCH,
     ),
-    numbered: new GroupCommit((items) => insertNumberedSessions(options.db, items), lingerMs, MAX_BATCH),
-    ensured: new GroupCommit((items) => ensureStationSessions(options.db, items), lingerMs, MAX_BATCH),
+    // One statement each, its own transaction: retried whole like the batches above (ADR 027).
+    numbered: new GroupCommit((items) => retryOnConflict(() => insertNumberedSessions(options.db, items), conflictRetry), lingerMs, MAX_BATCH),
+    ensured: new GroupCommit((items) => retryOnConflict(() => ensureStationSessions(options.db, items), conflictRetry), lingerMs, MAX_BATCH),
     follows: new GroupCommit(
       (items) =>
         outbox.record(async (tx) => {

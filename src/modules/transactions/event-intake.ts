@@ -1,4 +1,6 @@
-import { SUPERSEDED, type AppliedEvent, type SessionEventWrite, type TransactionsStore } from './store.js';
+import type { TransactionsStore } from './store.js';
+import type { AppliedEvent, SessionEventWrite } from './event-writes.js';
+import { SUPERSEDED } from './session-rows.js';
 import type { StartWrite, StartWritten, StopWrite, StopWritten } from './numbered-writes.js';
 import type { OutboxEvent } from './outbox.js';
 import { awaitingMessagesEvent, endedEvent, startedEvent, updatedEvent } from './session-events.js';

@@ -19,4 +19,4 @@ export { registerRemoteControlRoutes } from './remote-routes.js';
 export { ReconnectStatusCheck } from './reconnect-check.js';
 export { EndedGapCheck } from './ended-gap-check.js';
 export type { ReconnectStatusCheckDeps } from './reconnect-check.js';
-export { ENDED_UNREPORTED } from './store.js';
+export { ENDED_UNREPORTED } from './session-rows.js';

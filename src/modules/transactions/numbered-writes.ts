@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { unnestRows, type ColumnType } from './column-arrays.js';
-import { SUPERSEDED, sessionHeadOf, type NewEventRow, type NewSampleRow, type SessionHead, type SessionRow } from './store.js';
+import { SUPERSEDED, sessionHeadOf, type NewEventRow, type NewSampleRow, type SessionHead, type SessionRow } from './session-rows.js';
 import type { TransactionsTables } from './tables.js';
+import { ALL_LOCKED_FIRST, lockedSessions } from './session-locks.js';
 
 /**
  * The writes of 1.6 StartTransaction and StopTransaction after the session row exists, for many
@@ -79,11 +80,14 @@ export async function writeStarts(db: Kysely<TransactionsTables>, items: readonl
       on conflict (station_id, station_tx_id, event_key) do nothing
       returning session_id
     ),
+    ${lockedSessions(sql`
+      select s.id from sessions s join v on s.tenant_id = v.tenant_id and s.station_id = v.station_id and s.evse_id = v.evse_id
+      where s.ocpp16_transaction_id is not null and s.status <> 'finished' and s.started_at < v.occurred_at and s.id <> v.session_id`)},
     sup as (
       update sessions s set status = 'finished', stop_reason = ${SUPERSEDED}, stopped_at = v.occurred_at, updated_at = v.now
       from v
       where s.tenant_id = v.tenant_id and s.station_id = v.station_id and s.evse_id = v.evse_id and s.ocpp16_transaction_id is not null
-        and s.status <> 'finished' and s.started_at < v.occurred_at and s.id <> v.session_id
+        and s.status <> 'finished' and s.started_at < v.occurred_at and s.id <> v.session_id and ${ALL_LOCKED_FIRST}
       returning s.id, v.session_id as newer_id
     ),
     sup_by_start as (select newer_id, array_agg(id) as ids from sup group by newer_id)
@@ -109,11 +113,11 @@ export async function writeStops(db: Kysely<TransactionsTables>, items: readonly
       select tenant_id, station_id, station_tx_id, 'stop', null, session_id, 'Ended', null, false, occurred_at, payload, received_at from v
       on conflict (station_id, station_tx_id, event_key) do nothing
     ),
-    old as (select id, stop_reason from sessions where id in (select session_id from v))
+    ${lockedSessions(sql`select session_id from v`, sql`, stop_reason`)}
     update sessions s set status = 'finished', stopped_at = v.stopped_at, meter_stop_wh = v.meter_stop_wh, stop_reason = v.reason,
       stop_id_token = v.stop_id_token, updated_at = v.now
-    from v join old on old.id = v.session_id
-    where s.id = v.session_id and (s.status <> 'finished' or s.stop_reason = ${SUPERSEDED})
+    from v join locked_sessions old on old.id = v.session_id
+    where s.id = v.session_id and (s.status <> 'finished' or s.stop_reason = ${SUPERSEDED}) and ${ALL_LOCKED_FIRST}
     returning ${sessionHeadOf('s')}, old.stop_reason as previous_stop_reason`.execute(db);
   const byId = new Map(result.rows.map(({ previous_stop_reason: previousStopReason, ...row }) => [row.id, { finished: row as SessionHead, previousStopReason }]));
   return items.map((i) => byId.get(i.event.session_id) ?? { finished: undefined, previousStopReason: null });

@@ -4,6 +4,7 @@ import { GroupCommit } from './group-commit.js';
 import { TransactionsStore } from './store.js';
 import type { TransactionsTables } from './tables.js';
 import type { TransactionsEvent } from './events.js';
+import { DEFAULT_CONFLICT_RETRY, retryOnConflict, type ConflictRetryPolicy } from './conflict-retry.js';
 
 /** Ids of events published lately: a retried message's event (same id) is not staged again. */
 const RECENT_IDS = 200_000;
@@ -18,6 +19,8 @@ export interface TransactionOutboxDeps {
   onMarkError: (err: unknown) => void;
   /** How long published ids wait to share one UPDATE. */
   markLingerMs?: number;
+  /** How a transaction PostgreSQL aborted for a deadlock or serialization failure is run again (ADR 027). */
+  conflictRetry?: ConflictRetryPolicy | undefined;
 }
 
 /**
@@ -47,13 +50,20 @@ export class TransactionOutbox {
 
   /**
    * Runs `work` in one database transaction with a store bound to it, stages the events it
-   * returns in the same transaction, and publishes them once it has committed.
+   * returns in the same transaction, and publishes them once it has committed. A transaction
+   * aborted by a deadlock or serialization failure is run again whole, `work` included (ADR 027):
+   * `work` must only read and write through the store, so a rolled-back attempt leaves no trace.
    */
   async record<T>(work: (store: TransactionsStore) => Promise<{ value: T; events: readonly OutboxEvent[] }>): Promise<T> {
-    const { value, staged } = await this.deps.db.transaction().execute(async (trx) => {
-      const { value: result, events } = await work(new TransactionsStore(trx));
-      return { value: result, staged: await this.stage(trx, events) };
-    });
+    const { value, staged } = await retryOnConflict(
+      () =>
+        this.deps.db.transaction().execute(async (trx) => {
+          const { value: result, events } = await work(new TransactionsStore(trx));
+          return { value: result, staged: await this.stage(trx, events) };
+        }),
+      this.deps.conflictRetry ?? DEFAULT_CONFLICT_RETRY,
+    );
+    // Only a committed attempt reaches here: the ids it remembers are of events that are stored.
     if (staged) this.publish(staged.seq, staged.events);
     return value;
   }

@@ -1,5 +1,5 @@
 import { normalise } from './meter.js';
-import type { NewSampleRow } from './store.js';
+import type { NewSampleRow } from './session-rows.js';
 import type { MeterReading } from './types.js';
 
 /** The meter_samples rows of a message's readings: each normalised (Wh, W, A, V), the station's value kept as sent. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MeterSampleWriter } from './sample-writer.js';
-import type { NewSampleRow } from './store.js';
+import type { NewSampleRow } from './session-rows.js';
 
 const row = (i: number): NewSampleRow => ({
   tenant_id: 't',

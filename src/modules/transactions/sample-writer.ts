@@ -1,5 +1,5 @@
 import { GroupCommit } from './group-commit.js';
-import type { NewSampleRow } from './store.js';
+import type { NewSampleRow } from './session-rows.js';
 import type { OutboxEvent } from './outbox.js';
 
 interface SampleWrite {

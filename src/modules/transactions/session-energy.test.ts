@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { energyFromRegister, ENERGY_REGISTER } from './meter.js';
 import { registerRuns } from './session-energy.js';
-import type { NewSampleRow } from './store.js';
+import type { NewSampleRow } from './session-rows.js';
 
 function reading(sessionId: string | null, atMs: number, wh: number, measurand = ENERGY_REGISTER, phase = ''): NewSampleRow {
   return {

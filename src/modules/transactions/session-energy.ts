@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { ENERGY_REGISTER } from './meter.js';
-import type { NewSampleRow } from './store.js';
+import type { NewSampleRow } from './session-rows.js';
 import type { TransactionsTables } from './tables.js';
 import { unnestRows, type ColumnType } from './column-arrays.js';
+import { ALL_LOCKED_FIRST, lockedSessions, sessionIdsOf } from './session-locks.js';
 
 /** What one batch of samples says about a session's energy register, one reading per instant (the highest). */
 export interface RegisterRun {
@@ -51,13 +52,15 @@ const RUN_COLUMNS = [
  * add their increases. A session whose batch is not strictly newer (a retry, a reading out of
  * order, or energy never computed this way) is recomputed from all its samples, as before.
  * Run in the transaction that wrote the samples, so the running state never misses a stored reading.
+ * It locks its sessions and `alsoLock` (the others its batch goes on to update) in id order first (ADR 027).
  */
-export async function updateSessionEnergy(db: Kysely<TransactionsTables>, rows: readonly NewSampleRow[]): Promise<void> {
+export async function updateSessionEnergy(db: Kysely<TransactionsTables>, rows: readonly NewSampleRow[], alsoLock: readonly string[] = []): Promise<void> {
   const runs = registerRuns(rows);
   if (runs.length === 0) return;
   const added = sql`(case when s.energy_register_at is null then 0 else greatest(b.first_wh - s.energy_register_wh, 0) end + b.inner_wh)`;
   const updated = await sql<{ id: string }>`
-    with b as (select * from ${unnestRows(runs, RUN_COLUMNS)})
+    with b as (select * from ${unnestRows(runs, RUN_COLUMNS)}),
+    ${lockedSessions(sessionIdsOf([...runs.map((r) => r.sessionId), ...alsoLock]))}
     update sessions s set
       energy_sum_wh = coalesce(s.energy_sum_wh, 0) + ${added},
       energy_wh = round(coalesce(s.energy_sum_wh, 0) + ${added})::bigint,
@@ -66,6 +69,7 @@ export async function updateSessionEnergy(db: Kysely<TransactionsTables>, rows: 
     from b
     where s.id = b.session_id
       and ((s.energy_register_at is null and s.energy_wh is null) or b.first_at > s.energy_register_at)
+      and ${ALL_LOCKED_FIRST}
     returning s.id`.execute(db);
   const done = new Set(updated.rows.map((r) => r.id));
   const rest = runs.filter((r) => !done.has(r.sessionId)).map((r) => r.sessionId);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SessionHead, NewSampleRow } from './store.js';
+import type { SessionHead, NewSampleRow } from './session-rows.js';
 import type { OutboxEvent } from './outbox.js';
 import type { MeterSampled, TransactionAwaitingMessages, TransactionEnded, TransactionStarted, TransactionStatusChecked, TransactionUpdated } from './events.js';
 import { ENERGY_REGISTER, POWER_IMPORT } from './meter.js';

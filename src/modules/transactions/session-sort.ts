@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { columnKey, LATEST, ListSort, timestampKey } from '../../platform/list-sort.js';
-import type { SessionRow } from './store.js';
+import type { SessionRow } from './session-rows.js';
 
 /**
  * `?sort=` on /api/v1/sessions (ADR 025). Default newest first, as before sorting existed. A

@@ -1,4 +1,4 @@
-import type { SessionRow } from './store.js';
+import type { SessionRow } from './session-rows.js';
 import { SESSION_STATUSES, type SessionStatus, type SessionView, type TransactionStatusView } from './types.js';
 
 /** How a session row reads in the API: its view and its last GetTransactionStatus answer. */

@@ -1,147 +1,12 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import type { MeterSamplesTable, SessionEventsTable, SessionsTable, TransactionsTables } from './tables.js';
+import { sql, type Kysely } from 'kysely';
+import type { TransactionsTables } from './tables.js';
 import { ENERGY_REGISTER, POWER_IMPORT } from './meter.js';
-import { updateSessionEnergy } from './session-energy.js';
 import { writeStarts, writeStops, type StartWrite, type StartWritten, type StopWrite, type StopWritten } from './numbered-writes.js';
-import type { SessionStatus } from './types.js';
-import { unnestRows, type ColumnType } from './column-arrays.js';
 import { followConnectors, type ConnectorFollow } from './connector-follows.js';
+import { applyEvents, type AppliedEvent, type SessionEventWrite } from './event-writes.js';
+import { insertSamples } from './sample-inserts.js';
+import { ENDED_UNREPORTED, type NewSampleRow, type SessionHead, type SessionRow } from './session-rows.js';
 import type { SortedWindow } from '../../platform/list-sort.js';
-
-export type SessionRow = Selectable<SessionsTable>;
-export type NewSessionRow = Insertable<SessionsTable>;
-
-/**
- * The columns the hot transaction writes return: what their events and the service read. A full
- * row costs ~50 µs to bring back from PGlite (ADR 026), and these writes return one per message.
- */
-export const SESSION_HEAD_COLUMNS = [
-  'id',
-  'tenant_id',
-  'station_id',
-  'evse_id',
-  'connector_id',
-  'ocpp16_transaction_id',
-  'station_tx_id',
-  'start_key',
-  'id_token',
-  'auth_status',
-  'status',
-  'stop_reason',
-  'started_at',
-  'stopped_at',
-  'energy_wh',
-  'remote_start_id',
-  'offline',
-  'awaiting_messages',
-] as const satisfies readonly (keyof SessionRow)[];
-export type SessionHead = Pick<SessionRow, (typeof SESSION_HEAD_COLUMNS)[number]>;
-
-/** `s.id, s.tenant_id, ...` for a RETURNING or SELECT list. */
-export const sessionHeadOf = (alias: string) => sql.raw(SESSION_HEAD_COLUMNS.map((c) => `${alias}.${c}`).join(', '));
-export type NewSampleRow = Omit<Insertable<MeterSamplesTable>, 'id'>;
-export type NewEventRow = Omit<Insertable<SessionEventsTable>, 'id'>;
-
-/** stop_reason of a session closed because a newer one started on its connector. */
-export const SUPERSEDED = 'Superseded';
-
-/**
- * stop_reason of a 2.x session closed because its station, asked after a reconnect (E14), said
- * the transaction is not ongoing and nothing about it is queued: it ended (or the station no
- * longer knows it) and its Ended never reached us. Not an OCPP reason: ours, so nobody mistakes
- * it for what the station reported. A late Ended still replaces it with the station's reason.
- */
-export const ENDED_UNREPORTED = 'EndedUnreported';
-
-const SAMPLE_COLUMNS = [
-  ['tenant_id', 'text', (r) => r.tenant_id],
-  ['session_id', 'text', (r) => r.session_id],
-  ['station_id', 'text', (r) => r.station_id],
-  ['evse_id', 'integer', (r) => r.evse_id],
-  ['sampled_at', 'timestamptz', (r) => r.sampled_at],
-  ['measurand', 'text', (r) => r.measurand],
-  ['phase', 'text', (r) => r.phase],
-  ['location', 'text', (r) => r.location],
-  ['context', 'text', (r) => r.context],
-  ['value', 'double precision', (r) => r.value],
-  ['unit', 'text', (r) => r.unit],
-  ['normalised_value', 'double precision', (r) => r.normalised_value],
-  ['normalised_unit', 'text', (r) => r.normalised_unit],
-  ['signed_data', 'text', (r) => r.signed_data],
-] as const satisfies readonly (readonly [string, ColumnType, (r: NewSampleRow) => unknown])[];
-
-/** A TransactionEvent batch as column arrays (applyEvents). */
-const EVENT_WRITE_COLUMNS = [
-  ['session_id', 'text', (w) => w.event.session_id],
-  ['seq_no', 'integer', (w) => w.patch.seqNo],
-  ['ts', 'timestamptz', (w) => w.patch.timestamp],
-  ['ended', 'boolean', (w) => w.patch.ended],
-  ['status', 'text', (w) => w.patch.status],
-  ['stop_reason', 'text', (w) => w.patch.stopReason],
-  ['evse_id', 'integer', (w) => w.patch.evseId],
-  ['connector_id', 'integer', (w) => w.patch.connectorId],
-  ['id_token', 'text', (w) => w.patch.idToken?.idToken],
-  ['id_token_type', 'text', (w) => w.patch.idToken?.type],
-  ['remote_start_id', 'integer', (w) => w.patch.remoteStartId],
-  ['reservation_id', 'integer', (w) => w.patch.reservationId],
-  ['offline', 'boolean', (w) => w.patch.offline],
-  ['now', 'timestamptz', (w) => w.patch.now],
-  ['tenant_id', 'text', (w) => w.event.tenant_id],
-  ['station_id', 'text', (w) => w.event.station_id],
-  ['station_tx_id', 'text', (w) => w.event.station_tx_id],
-  ['event_key', 'text', (w) => w.event.event_key],
-  ['event_type', 'text', (w) => w.event.event_type],
-  ['trigger_reason', 'text', (w) => w.event.trigger_reason],
-  ['payload', 'jsonb', (w) => JSON.stringify(w.event.payload)],
-  ['received_at', 'timestamptz', (w) => w.event.received_at],
-] as const satisfies readonly (readonly [string, ColumnType, (w: SessionEventWrite) => unknown])[];
-
-/**
- * One row per reading key (a retry may share a batch with the original; one INSERT may not touch
- * a row twice), preferring the copy that names a session.
- */
-function uniqueReadings(rows: readonly NewSampleRow[]): NewSampleRow[] {
-  const byKey = new Map<string, NewSampleRow>();
-  for (const row of rows) {
-    const key = `${row.station_id}\u0000${row.evse_id}\u0000${(row.sampled_at as Date).getTime()}\u0000${row.measurand}\u0000${row.phase}\u0000${row.location}`;
-    const seen = byKey.get(key);
-    if (!seen || (!seen.session_id && row.session_id)) byKey.set(key, row);
-  }
-  return [...byKey.values()];
-}
-
-/** One TransactionEvent to record and apply. */
-export interface SessionEventWrite {
-  patch: SessionEventPatch;
-  event: NewEventRow;
-  /** Its readings, written in the same batch before the event is applied. */
-  samples: readonly NewSampleRow[];
-}
-
-export interface AppliedEvent {
-  row: SessionHead;
-  previousStatus: string;
-  /** The session's highest seqNo before this event; null: no event of it was applied before. */
-  previousSeqNo: number | null;
-  /** false: this event was recorded before (a retry). */
-  fresh: boolean;
-}
-
-/** Changes one TransactionEvent makes to its session. */
-export interface SessionEventPatch {
-  seqNo: number;
-  timestamp: Date;
-  ended: boolean;
-  status: SessionStatus | undefined;
-  stopReason: string | undefined;
-  evseId: number | undefined;
-  connectorId: number | undefined;
-  idToken: { idToken: string; type: string } | undefined;
-  remoteStartId: number | undefined;
-  reservationId: number | undefined;
-  offline: boolean;
-  now: Date;
-}
 
 /** The transactions module's SQL. Every query a tenant can reach filters by tenant. */
 export class TransactionsStore {
@@ -156,52 +21,11 @@ export class TransactionsStore {
   }
 
   /**
-   * Records TransactionEvents and applies each to its session, all in one atomic statement (at
-   * most one event per session: the caller's group commit keys batches by session). `fresh` is
-   * false for a retry. Ended is final whatever order events arrive in; otherwise only an event at
-   * least as new (by seqNo) as the last one applied changes the status. Re-applying a retry
-   * changes nothing the first delivery did not already set.
+   * Records TransactionEvents and applies each to its session, one statement (event-writes.ts);
+   * `fresh` is false for a retry. The caller's group commit keys batches by session.
    */
-  async applyEvents(items: readonly SessionEventWrite[]): Promise<AppliedEvent[]> {
-    if (items.length === 0) return [];
-    const result = await sql<SessionHead & { previous_status: string; previous_seq_no: number | null; fresh: boolean }>`
-      with v as (select * from ${unnestRows(items, EVENT_WRITE_COLUMNS)}),
-      ev as (
-        insert into session_events (tenant_id, station_id, station_tx_id, event_key, seq_no, session_id, event_type, trigger_reason, offline, occurred_at, payload, received_at)
-        select tenant_id, station_id, station_tx_id, event_key, seq_no, session_id, event_type, trigger_reason, offline, ts, payload, received_at from v
-        on conflict (station_id, station_tx_id, event_key) do nothing
-        returning session_id
-      ),
-      old as (select id, status as previous_status, last_seq_no as previous_seq_no from sessions where id in (select session_id from v) for update)
-      update sessions s set
-        status = case
-          when v.ended then 'finished'
-          when s.status = 'finished' then s.status
-          when v.status is not null and (s.last_seq_no is null or v.seq_no >= s.last_seq_no) then v.status
-          else s.status end,
-        stop_reason = case when v.ended then coalesce(v.stop_reason, s.stop_reason, 'Local') else s.stop_reason end,
-        stopped_at = case when v.ended then v.ts else s.stopped_at end,
-        started_at = least(s.started_at, v.ts),
-        evse_id = coalesce(s.evse_id, v.evse_id),
-        connector_id = coalesce(s.connector_id, v.connector_id),
-        id_token = coalesce(s.id_token, v.id_token),
-        id_token_type = coalesce(s.id_token_type, v.id_token_type),
-        stop_id_token = case when v.ended and s.id_token is not null and v.id_token is not null then v.id_token else s.stop_id_token end,
-        remote_start_id = coalesce(s.remote_start_id, v.remote_start_id),
-        reservation_id = coalesce(s.reservation_id, v.reservation_id),
-        last_seq_no = greatest(s.last_seq_no, v.seq_no),
-        offline = s.offline or v.offline,
-        updated_at = v.now
-      from v join old on old.id = v.session_id left join ev on ev.session_id = v.session_id
-      where s.id = v.session_id
-      returning ${sessionHeadOf('s')}, old.previous_status, old.previous_seq_no, ev.session_id is not null as fresh`.execute(this.db);
-    const byId = new Map(result.rows.map((r) => [r.id, r]));
-    return items.map(({ event }) => {
-      const updated = byId.get(event.session_id);
-      if (!updated) throw new Error(`session ${event.session_id} vanished`);
-      const { previous_status: previousStatus, previous_seq_no: previousSeqNo, fresh, ...row } = updated;
-      return { row, previousStatus, previousSeqNo, fresh };
-    });
+  applyEvents(items: readonly SessionEventWrite[]): Promise<AppliedEvent[]> {
+    return applyEvents(this.db, items);
   }
 
   /** 1.6 connector statuses for many connectors, one statement (connector-follows.ts). */
@@ -251,21 +75,12 @@ export class TransactionsStore {
   }
 
   /**
-   * Writes samples (a retried reading is ignored) and the running energy of the sessions they
-   * touch. Called on a store bound to a database transaction (the outbox's), so both land together.
+   * Writes samples and the running energy of the sessions they touch (sample-inserts.ts), on a
+   * store bound to a database transaction (the outbox's), so both land together. `alsoLock`: the
+   * other sessions the batch updates next, locked with these in id order (ADR 027).
    */
-  async insertSamples(batch: NewSampleRow[]): Promise<void> {
-    const rows = uniqueReadings(batch);
-    if (rows.length > 0) {
-      // A reading first seen without a transaction (MeterValues) joins the session a later message names.
-      await sql`
-        insert into meter_samples (tenant_id, session_id, station_id, evse_id, sampled_at, measurand, phase, location, context, value, unit,
-          normalised_value, normalised_unit, signed_data)
-        select * from ${unnestRows(rows, SAMPLE_COLUMNS)}
-        on conflict (station_id, evse_id, sampled_at, measurand, phase, location) do update set session_id = excluded.session_id
-          where meter_samples.session_id is null and excluded.session_id is not null`.execute(this.db);
-    }
-    await updateSessionEnergy(this.db, rows);
+  insertSamples(batch: readonly NewSampleRow[], alsoLock: readonly string[] = []): Promise<void> {
+    return insertSamples(this.db, batch, alsoLock);
   }
 
   /** A batch of 1.6 starts: Started records and superseding, one statement (numbered-writes.ts). */

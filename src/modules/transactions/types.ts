@@ -59,8 +59,6 @@ export interface AuthorizeContext {
 /** The seam to the authorization module. */
 export interface TokenAuthorizer {
   authorize(tenantId: string, token: IdToken, context: AuthorizeContext): Promise<TokenVerdict>;
-  /** May `stopper` stop a transaction started by `starter` (same token, same group, master pass)? */
-  mayStop(tenantId: string, stopper: IdToken, starter: IdToken): Promise<boolean>;
 }
 
 /** One reading as a station reported it (value in `unit` × 10^multiplier). */
