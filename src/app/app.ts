@@ -53,6 +53,7 @@ import { LiveEventBuffer, registerEventStreamRoutes } from '../modules/live-even
 import { installAuditTrail } from '../api/audit-trail.js';
 import { installIdempotency } from '../api/idempotency.js';
 import { installApiDocs } from '../api/openapi.js';
+import { RetentionSweep } from './retention.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -100,6 +101,8 @@ export interface AmplineApp {
   databaseKind: 'pglite' | 'postgres';
   /** Every /api route and its access rule (the authorization matrix test walks it). */
   routes: readonly RouteRule[];
+  /** Deletes archived frames and command history past their retention (ADR 030). */
+  retention: RetentionSweep;
   close(): Promise<void>;
 }
 
@@ -281,6 +284,16 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const commandHistory = new CommandHistory(commandsDb);
     recordOutgoingCalls(ocppGateway, { history: commandHistory, clock, onError: (err, call) => logger.error({ err, ...call }, 'command history write failed') });
     firmwareParts.attachGateway(ocppGateway);
+    // ADR 030: frames are pruned even when --persist-frames is now off, for rows an earlier run archived.
+    const framePruner = frameArchive ?? new FrameArchive(moduleDb<StationsTables>(db), 500, () => undefined);
+    const retention = new RetentionSweep({
+      targets: [
+        { name: 'station_frames', days: config.frameRetentionDays ?? 7, prune: (olderThan) => framePruner.prune(olderThan) },
+        { name: 'station_commands', days: config.commandRetentionDays ?? 90, prune: (olderThan) => commandHistory.prune(olderThan) },
+      ],
+      clock,
+      logger,
+    });
 
     api = createApiServer({ logger, accounts });
     await installApiDocs(api, { version: '1' });
@@ -354,6 +367,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     logger.info({ port, database: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'Ampline listening');
     const apiServer = api;
     firmwareParts.setPublicBase(`http://${host}:${port}`);
+    retention.start();
     return {
       port,
       baseUrl: `http://${host}:${port}`,
@@ -377,8 +391,10 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       webhooks,
       databaseKind: database.kind,
       routes: routeTableOf(apiServer),
+      retention,
       close: async () => {
         deviceModel.boot.stop();
+        await retention.stop();
         await ocppGateway.close();
         await firmwareParts.close();
         await runningTls?.close();

@@ -27,6 +27,10 @@ export interface ServeConfig {
   caDir?: string | undefined;
   /** OIDC sign-in (ADR 021), from AMPLINE_OIDC_ISSUER / _CLIENT_ID / _CLIENT_SECRET / _REDIRECT_URI. */
   oidc?: { issuer: string; clientId: string; clientSecret?: string | undefined; redirectUri: string } | undefined;
+  /** Days archived frames are kept (ADR 030); 0 keeps them forever. Absent: 7. */
+  frameRetentionDays?: number | undefined;
+  /** Days the command history is kept (ADR 030); 0 keeps it forever. Absent: 90. */
+  commandRetentionDays?: number | undefined;
 }
 
 export const SERVE_HELP = `Usage: ampline serve [options]
@@ -43,6 +47,10 @@ export const SERVE_HELP = `Usage: ampline serve [options]
   --call-timeout S       timeout of a CSMS-initiated call (default 30)
   --frame-log N          frames kept per station for troubleshooting (default 20)
   --persist-frames       also archive every frame in the database (written in batches)
+  --frame-retention-days N   days archived frames are kept; 0 keeps them forever
+                         (env AMPLINE_FRAME_RETENTION_DAYS, default 7)
+  --command-retention-days N days the command history is kept; 0 keeps it forever
+                         (env AMPLINE_COMMAND_RETENTION_DAYS, default 90)
   --no-compression       do not offer permessage-deflate
   --log-level LEVEL      fatal|error|warn|info|debug|trace|silent (env AMPLINE_LOG_LEVEL, default info)
   --public-url URL       base URL stations use for firmware and log files (env AMPLINE_PUBLIC_URL)
@@ -83,6 +91,8 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
         'call-timeout': { type: 'string' },
         'frame-log': { type: 'string' },
         'persist-frames': { type: 'boolean' },
+        'frame-retention-days': { type: 'string' },
+        'command-retention-days': { type: 'string' },
         'no-compression': { type: 'boolean' },
         'log-level': { type: 'string' },
         'public-url': { type: 'string' },
@@ -124,6 +134,8 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     compression: !(values['no-compression'] ?? false),
     logLevel: logLevel as ServeConfig['logLevel'],
     publicUrl,
+    frameRetentionDays: integer('--frame-retention-days', values['frame-retention-days'] ?? env['AMPLINE_FRAME_RETENTION_DAYS'], 7, 0, 36500),
+    commandRetentionDays: integer('--command-retention-days', values['command-retention-days'] ?? env['AMPLINE_COMMAND_RETENTION_DAYS'], 90, 0, 36500),
     ...parseTlsOptions(values, env, values.data ?? env['AMPLINE_DATA'] ?? './data'),
     oidc: oidcFromEnv(env),
   };

@@ -5,6 +5,7 @@ import { summarizeRequest } from './request-summary.js';
 import { mapPage } from '../../platform/list-sort.js';
 import type { Page } from '../../platform/pagination.js';
 import { COMMAND_SORT } from './command-sort.js';
+import { deleteOlderInBatches } from '../../platform/batch-delete.js';
 
 /** The per-station record of every CALL the CSMS sent and how the station answered. */
 export class CommandHistory {
@@ -48,5 +49,10 @@ export class CommandHistory {
       error: row.error,
       response: row.response,
     }));
+  }
+
+  /** Retention (ADR 030): removes commands started before the cut-off, `batchSize` rows per statement. */
+  async prune(olderThan: Date, batchSize?: number): Promise<number> {
+    return deleteOlderInBatches(this.db, 'station_commands', 'started_at', olderThan, batchSize);
   }
 }

@@ -73,4 +73,13 @@ export const commandsMigrations: NamedMigration[] = [
       },
     },
   },
+  {
+    // Retention (ADR 030) deletes by age across all stations; without this each batch scans the table.
+    name: '0101_station_commands_started_at_idx',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex('station_commands_started_at_idx').on('station_commands').column('started_at').execute();
+      },
+    },
+  },
 ];

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { deleteOlderInBatches } from '../../platform/batch-delete.js';
 import type { StationsTables } from './tables.js';
 
 interface PendingFrame {
@@ -71,9 +72,8 @@ export class FrameArchive {
     return rows.reverse().map((r) => ({ at: r.at.toISOString(), direction: r.direction as 'in' | 'out', frame: r.frame }));
   }
 
-  /** Retention: removes frames older than the cut-off. */
-  async prune(olderThan: Date): Promise<number> {
-    const result = await sql`delete from station_frames where at < ${olderThan}`.execute(this.db);
-    return Number(result.numAffectedRows ?? 0n);
+  /** Retention (ADR 030): removes frames older than the cut-off, `batchSize` rows per statement. */
+  async prune(olderThan: Date, batchSize?: number): Promise<number> {
+    return deleteOlderInBatches(this.db, 'station_frames', 'at', olderThan, batchSize);
   }
 }

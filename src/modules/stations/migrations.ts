@@ -80,4 +80,13 @@ export const stationsMigrations: NamedMigration[] = [
       },
     },
   },
+  {
+    // Retention (ADR 030) deletes by age across all stations; the (tenant, station, at) index cannot serve that.
+    name: '0100_station_frames_at_idx',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        await db.schema.createIndex('station_frames_at_idx').on('station_frames').column('at').execute();
+      },
+    },
+  },
 ];
