@@ -6,7 +6,7 @@ import { openTestDatabase } from './support/test-database.js';
 import { startTestServer } from './support/test-server.js';
 import { moduleDb, type Database } from '../src/app/database.js';
 import { RetentionSweep, type RetentionTarget } from '../src/app/retention.js';
-import { parseServeConfig, type ServeConfig } from '../src/config/config.js';
+import { SERVE_HELP, parseServeConfig, type ServeConfig } from '../src/config/config.js';
 import { FrameArchive } from '../src/modules/stations/index.js';
 import type { StationsTables } from '../src/modules/stations/index.js';
 import { CommandHistory, type CommandsTables } from '../src/modules/commands/index.js';
@@ -186,12 +186,12 @@ describe('ADR 030 retention options', () => {
     expect(() => parse([], { AMPLINE_FRAME_RETENTION_DAYS: 'week' })).toThrow('--frame-retention-days must be a whole number');
   });
 
-  it('serve --help lists both options', () => {
-    expect(() => parseServeConfig(['--help'])).not.toThrow();
-    return import('../src/config/config.js').then(({ SERVE_HELP }) => {
-      expect(SERVE_HELP).toContain('--frame-retention-days');
-      expect(SERVE_HELP).toContain('--command-retention-days');
-    });
+  it('serve --help lists both options with their environment variables', () => {
+    expect(parseServeConfig(['--help'])).toBe('help');
+    expect(SERVE_HELP).toContain('--frame-retention-days N');
+    expect(SERVE_HELP).toContain('AMPLINE_FRAME_RETENTION_DAYS');
+    expect(SERVE_HELP).toContain('--command-retention-days N');
+    expect(SERVE_HELP).toContain('AMPLINE_COMMAND_RETENTION_DAYS');
   });
 
   it('the server sweeps with the configured retention (0 leaves frames out of the sweep)', async () => {
