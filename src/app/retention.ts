@@ -65,7 +65,9 @@ export class RetentionSweep {
       const olderThan = new Date(now.getTime() - target.days * DAY_MS);
       try {
         removed[target.name] = await target.prune(olderThan);
-        this.options.logger.info({ table: target.name, removed: removed[target.name], olderThan: olderThan.toISOString() }, 'retention sweep removed old rows');
+        // Quiet when there was nothing to remove: an hourly line per table would only be noise.
+        const level = removed[target.name] ? 'info' : 'debug';
+        this.options.logger[level]({ table: target.name, removed: removed[target.name], olderThan: olderThan.toISOString() }, 'retention sweep removed old rows');
       } catch (err) {
         // One table failing (a lock timeout, a lost connection) must not keep the other from its sweep.
         this.options.logger.error({ err, table: target.name }, 'retention sweep failed; trying again at the next interval');
