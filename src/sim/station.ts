@@ -1,7 +1,7 @@
-// A simulated charging station over a real WebSocket: connection, boot, heartbeats, one
-// outbound CALL in flight (OCPP-J 1.6 §4.1.1, 2.0.1 part 4 §4.1.1), answers to CSMS calls
-// and charging sessions. Version behaviour lives in v16.ts / v201.ts; timers live in one
-// shared Scheduler so that thousands of stations fit in one process.
+// A simulated charging station over a real WebSocket: connection, boot, heartbeats, answers to
+// CSMS calls and charging sessions. Its outbound CALLs, one in flight at a time, are queued in
+// outbound-calls.ts. Version behaviour lives in v16.ts / v201.ts; timers live in one shared
+// Scheduler so that thousands of stations fit in one process.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -9,7 +9,6 @@ import WebSocket from 'ws';
 import {
   CallErrorReceived,
   decodeFrame,
-  encodeCall,
   encodeError,
   encodeResult,
   FrameDecodeError,
@@ -18,10 +17,8 @@ import {
   RpcError,
   SUBPROTOCOL,
   type CallFrame,
-  type ErrorFrame,
   type OcppVersion,
   type Payload,
-  type ResultFrame,
 } from './frames.js';
 import { cancelTask, defaultScheduler, type ScheduledTask, type Scheduler } from './scheduler.js';
 import { schemasFor, type SchemaSet } from './schemas.js';
@@ -42,6 +39,7 @@ import type {
 } from './types.js';
 import { v16 } from './v16.js';
 import { v201 } from './v201.js';
+import { OutboundCalls } from './outbound-calls.js';
 
 export type { FailureKind, RegistrationStatus, SessionInfo, SessionRequest, SessionSummary, StopReason } from './types.js';
 import {
@@ -74,22 +72,6 @@ const DEFAULT_BOOT_RETRY_S = 30;
 const REBOOT_DELAY_MS = 200;
 const CLOSE_GRACE_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 60_000;
-/** ws.send options for a CALL handed over as a Buffer: still a text frame. */
-const TEXT_FRAME = { binary: false } as const;
-
-interface OutboundCall {
-  action: string;
-  payload: Payload;
-  beforeAccepted: boolean;
-  priority: boolean;
-  id: string;
-  sentAtMs: number;
-  /** Scheduler time at which the call times out. */
-  deadlineMs: number;
-  resolve(payload: Payload): void;
-  reject(error: Error): void;
-}
-
 export class Station extends EventEmitter<StationEvents> implements StationContext {
   readonly stationId: string;
   readonly version: OcppVersion;
@@ -109,19 +91,9 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
   private readonly dialect: Dialect;
   private readonly schemas: SchemaSet | null;
   private readonly observer: StationObserver | undefined;
-  private readonly idPrefix: string;
   private ws: WebSocket | null = null;
   private generation = 0;
-  private seq = 0;
-  private queue: OutboundCall[] = [];
-  private inflight: OutboundCall | null = null;
-  private lastTimedOutId: string | null = null;
-  /**
-   * One pending check per station for the call in flight, not one scheduler entry per call:
-   * it fires at the first deadline it was armed for and re-arms itself for the current call's.
-   */
-  private watchdog: ScheduledTask | null = null;
-  private readonly callTimeoutMs: number;
+  private readonly calls: OutboundCalls;
   /** Set when the socket opens: stats() asks every station several times a second. */
   private deflateOnOpen = false;
   /** Heartbeat, boot retry, close grace or reconnect: never more than one at a time. */
@@ -145,9 +117,20 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
     this.observer = options.observer;
     this.dialect = DIALECTS[options.ocppVersion];
     this.schemas = options.validateInbound === false ? null : schemasFor(options.ocppVersion);
-    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     // 2.0.1 part 4 §4.1.3: message ids unique per connection and across reconnects.
-    this.idPrefix = `${randomUUID().slice(0, 8)}-`;
+    this.calls = new OutboundCalls(
+      {
+        stationId: this.stationId,
+        scheduler: this.scheduler,
+        socket: () => this.ws,
+        accepted: () => this.registration === 'Accepted',
+        report: (kind, error) => this.report(kind, error),
+      },
+      `${randomUUID().slice(0, 8)}-`,
+      options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      this.schemas,
+      this.observer,
+    );
     const count = options.connectors ?? 2;
     this.connectors = Array.from({ length: count }, (_, i) => ({
       id: i + 1,
@@ -241,7 +224,7 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
     this.wanted = false;
     this.task = cancelTask(this.task);
     for (const connector of this.connectors) if (connector.session) releaseConnector(this, connector.session);
-    this.failQueued(new StationOffline(this.stationId, 'station closed'));
+    this.calls.failQueued(new StationOffline(this.stationId, 'station closed'));
     const ws = this.ws;
     if (!ws) return;
     const closed = once(this, 'closed');
@@ -293,26 +276,7 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
 
   call(action: string, payload: Payload, options: CallOptions = {}): Promise<Payload> {
     if (!this.wanted) return Promise.reject(new StationOffline(this.stationId, `${action}: station is not connected`));
-    return new Promise<Payload>((resolve, reject) => {
-      const item: OutboundCall = {
-        action,
-        payload,
-        beforeAccepted: options.beforeAccepted ?? false,
-        priority: options.priority ?? false,
-        id: '',
-        sentAtMs: 0,
-        deadlineMs: 0,
-        resolve,
-        reject,
-      };
-      if (item.priority) {
-        const at = this.queue.findIndex((queued) => !queued.priority);
-        this.queue.splice(at < 0 ? this.queue.length : at, 0, item);
-      } else {
-        this.queue.push(item);
-      }
-      this.pump();
-    });
+    return this.calls.enqueue(action, payload, options);
   }
 
   connector(id: number): ConnectorState | undefined {
@@ -427,7 +391,7 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
         (error: unknown) => this.report('boot', error),
       );
     }
-    this.pump();
+    this.calls.pump();
   }
 
   private scheduleHeartbeat(): void {
@@ -439,53 +403,6 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
       this.sendHeartbeat();
       this.scheduleHeartbeat();
     });
-  }
-
-  // ---- outbound queue -------------------------------------------------------------------
-
-  private pump(): void {
-    const ws = this.ws;
-    if (this.inflight || !ws || ws.readyState !== WebSocket.OPEN || this.queue.length === 0) return;
-    const index = this.registration === 'Accepted' ? 0 : this.queue.findIndex((c) => c.beforeAccepted);
-    if (index < 0) return;
-    const item = index === 0 ? this.queue.shift() : this.queue.splice(index, 1)[0];
-    if (!item) return;
-    item.id = `${this.idPrefix}${(++this.seq).toString(36)}`;
-    item.sentAtMs = performance.now();
-    item.deadlineMs = this.scheduler.now() + this.callTimeoutMs;
-    this.watchdog ??= this.scheduler.afterFixed(this.callTimeoutMs, this.checkDeadline);
-    this.inflight = item;
-    // A Buffer, not a string: ws then masks it into one frame buffer and writes it with one
-    // write() instead of corking a header and a payload into a writev().
-    ws.send(Buffer.from(encodeCall(item.id, item.action, item.payload)), TEXT_FRAME);
-  }
-
-  private readonly checkDeadline = (): void => {
-    this.watchdog = null;
-    const item = this.inflight;
-    if (!item) return;
-    const leftMs = item.deadlineMs - this.scheduler.now();
-    if (leftMs <= 0) this.onCallTimeout(item, this.callTimeoutMs);
-    else this.watchdog = this.scheduler.after(leftMs, this.checkDeadline);
-  };
-
-  private settle(item: OutboundCall): number {
-    this.inflight = null;
-    return performance.now() - item.sentAtMs;
-  }
-
-  private onCallTimeout(item: OutboundCall, timeoutMs: number): void {
-    if (this.inflight !== item) return;
-    this.settle(item);
-    this.lastTimedOutId = item.id;
-    item.reject(new CallTimeout(this.stationId, item.action, timeoutMs));
-    this.pump();
-  }
-
-  private failQueued(error: Error): void {
-    const queued = this.queue;
-    this.queue = [];
-    for (const item of queued) item.reject(error);
   }
 
   // ---- inbound frames -------------------------------------------------------------------
@@ -503,30 +420,7 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
       return;
     }
     if (frame.kind === 'call') this.onCall(frame);
-    else this.onResponse(frame);
-  }
-
-  private onResponse(frame: ResultFrame | ErrorFrame): void {
-    const item = this.inflight;
-    if (!item || item.id !== frame.id) {
-      if (frame.id !== this.lastTimedOutId) {
-        this.report('protocol', new Error(`${this.stationId}: response to unknown message id ${frame.id}`));
-      }
-      return;
-    }
-    const rttMs = this.settle(item);
-    this.observer?.latency?.(item.action, rttMs);
-    if (frame.kind === 'error') {
-      item.reject(new CallErrorReceived(item.action, frame.code, frame.description));
-    } else {
-      const violation = this.schemas?.check(item.action, 'conf', frame.payload) ?? null;
-      if (violation) item.reject(new Error(`${this.stationId}: invalid ${violation.message}`));
-      else {
-        this.observer?.answered?.(this.stationId, item.action, item.payload, frame.payload);
-        item.resolve(frame.payload);
-      }
-    }
-    this.pump();
+    else this.calls.onResponse(frame);
   }
 
   private onCall(frame: CallFrame): void {
@@ -574,14 +468,9 @@ export class Station extends EventEmitter<StationEvents> implements StationConte
     this.ready = false;
     this.booting = false;
     this.task = cancelTask(this.task);
-    this.watchdog = cancelTask(this.watchdog);
     this.deflateOnOpen = false;
-    const inflight = this.inflight;
-    if (inflight) {
-      this.settle(inflight);
-      inflight.reject(new StationOffline(this.stationId, `connection closed during ${inflight.action}`));
-    }
-    if (!this.wanted) this.failQueued(new StationOffline(this.stationId, 'disconnected'));
+    this.calls.connectionClosed((action) => new StationOffline(this.stationId, `connection closed during ${action}`));
+    if (!this.wanted) this.calls.failQueued(new StationOffline(this.stationId, 'disconnected'));
     if (opened) this.observer?.closed?.(this.stationId, !this.wanted || this.rebootPending);
     this.emit('closed', code, reason);
     const autoReconnect = this.options.reconnectDelayMs !== undefined;
