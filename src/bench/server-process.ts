@@ -163,6 +163,40 @@ export async function processCpuSeconds(pid: number): Promise<number | null> {
   return Number.isFinite(ticks) ? ticks / 100 : null;
 }
 
+/** CPU seconds of each thread of a process, by thread id (Linux /proc/PID/task); empty when it is gone. */
+export async function threadCpuSeconds(pid: number): Promise<Map<number, number>> {
+  const byThread = new Map<number, number>();
+  const tids = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  for (const tid of tids) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    if (!stat) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    byThread.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / 100);
+  }
+  return byThread;
+}
+
+/**
+ * How a process's CPU between two readings splits over its threads, in % of one core: the main
+ * thread (thread id = pid), the busiest other thread (the embedded database's, under load) and
+ * all the rest (V8's GC and compiler helpers, libuv's pool).
+ */
+export function threadSplit(pid: number, before: Map<number, number>, after: Map<number, number>, seconds: number): ThreadSplit {
+  const used = [...after].map(([tid, cpu]) => ({ tid, cpu: cpu - (before.get(tid) ?? 0) }));
+  const main = used.find((t) => t.tid === pid)?.cpu ?? 0;
+  const others = used.filter((t) => t.tid !== pid).sort((a, b) => b.cpu - a.cpu);
+  const busiest = others[0]?.cpu ?? 0;
+  const rest = others.slice(1).reduce((sum, t) => sum + t.cpu, 0);
+  const pct = (cpu: number): number => Math.round((cpu * 1000) / seconds) / 10;
+  return { mainPercent: pct(main), busiestOtherPercent: pct(busiest), restPercent: pct(rest) };
+}
+
+export interface ThreadSplit {
+  mainPercent: number;
+  busiestOtherPercent: number;
+  restPercent: number;
+}
+
 /** Busy and total CPU time of the whole machine in seconds (/proc/stat, all CPUs). */
 export async function machineCpuSeconds(): Promise<{ busy: number; total: number } | null> {
   const text = await readFile('/proc/stat', 'utf8').catch(() => '');

@@ -18,7 +18,18 @@ import { errorCount, type SessionPlan } from '../sim/fleet.js';
 import { StationPool, summarizeLatency, type LatencySummary, type PoolStats } from '../sim/pool.js';
 import type { TransactionCounts } from '../sim/tally.js';
 import { fmtMs, machineInfo, table, writeResult, type MachineInfo } from './report.js';
-import { commandCpuSeconds, freePort, machineCpuSeconds, processCpuSeconds, scrapeMetric, ServerProcess, sumCpu } from './server-process.js';
+import {
+  commandCpuSeconds,
+  freePort,
+  machineCpuSeconds,
+  processCpuSeconds,
+  scrapeMetric,
+  ServerProcess,
+  sumCpu,
+  threadCpuSeconds,
+  threadSplit,
+  type ThreadSplit,
+} from './server-process.js';
 import { compareCounts, readStoredCounts, type StoreCheck } from './stored-counts.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -94,7 +105,11 @@ export interface SessionsBenchResult {
    * simCpuMs: the load generator's worker processes' CPU time, the same way.
    */
   perMessage: { serverCpuMs: number | null; statements: number | null; simCpuMs: number | null };
-  cpu: { serverPercent: number | null; simPercent: number | null; postgresPercent: number | null; machineBusyPercent: number | null; cores: number };
+  cpu: {
+    serverPercent: number | null;
+    /** Optional: results written before ADR 031 lack it. */
+    serverThreads?: ThreadSplit;
+    simPercent: number | null; postgresPercent: number | null; machineBusyPercent: number | null; cores: number };
   store: StoreCheck;
   targets: { persistedPerSecond: number; p99Ms: number; met: boolean };
   ok: boolean;
@@ -226,6 +241,7 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
     await pool.resetStats();
     const statements0 = await scrapeMetric(port, STATEMENTS_METRIC);
     const serverCpu0 = await processCpuSeconds(server.pid);
+    const serverThreads0 = await threadCpuSeconds(server.pid);
     const simCpu0 = await sumCpu(pool.pids);
     const machine0 = await machineCpuSeconds();
     const postgres0 = options.databaseUrl ? await commandCpuSeconds('postgres') : null;
@@ -257,6 +273,8 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
     }
     const runMs = Date.now() - t0;
     const serverCpu1 = await processCpuSeconds(server.pid);
+    const serverThreads1 = await threadCpuSeconds(server.pid);
+    const serverThreads = threadSplit(server.pid, serverThreads0, serverThreads1, runMs / 1000);
     const statements1 = await scrapeMetric(port, STATEMENTS_METRIC);
     const simCpu1 = await sumCpu(pool.pids);
     const machine1 = await machineCpuSeconds();
@@ -324,6 +342,7 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
       },
       cpu: {
         serverPercent: pct(serverCpu0, serverCpu1),
+        serverThreads,
         simPercent: pct(simCpu0, simCpu1),
         postgresPercent: pct(postgres0, postgres1),
         machineBusyPercent:
@@ -367,6 +386,12 @@ export function renderSessionsResult(r: SessionsBenchResult): string {
     `CPU (100 % = one core): server ${pct(r.cpu.serverPercent)}, load generator ${pct(r.cpu.simPercent)}` +
       (r.cpu.postgresPercent !== null ? `, PostgreSQL ${pct(r.cpu.postgresPercent)}` : '') +
       `; machine busy ${pct(r.cpu.machineBusyPercent)} of ${r.cpu.cores} cores (other processes included)`,
+    ...(r.cpu.serverThreads
+      ? [
+          `  server threads: main ${pct(r.cpu.serverThreads.mainPercent)}, busiest other (the embedded database's) ` +
+            `${pct(r.cpu.serverThreads.busiestOtherPercent)}, the rest ${pct(r.cpu.serverThreads.restPercent)}`,
+        ]
+      : []),
     `per persisted message: server CPU ${r.perMessage.serverCpuMs ?? '-'} ms, SQL statements ${r.perMessage.statements ?? '-'}` +
       `, load generator CPU ${r.perMessage.simCpuMs ?? '-'} ms`,
     '',

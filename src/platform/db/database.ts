@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { StartupError } from '../errors.js';
 import { PGlitePool } from './pglite-pool.js';
+import { PGliteThreadPool } from './pglite-thread-pool.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { countStatement } from './statement-count.js';
 import { namedStatementClient } from './named-pg-client.js';
@@ -55,7 +56,6 @@ async function openPostgres<DB>(url: string): Promise<DatabaseHandle<DB>> {
 }
 
 async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<DB>> {
-  const { PGlite } = await import('@electric-sql/pglite');
   let lock: DataDirLock | undefined;
   if (!options.memory) {
     try {
@@ -66,16 +66,16 @@ async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<
     }
     lock = acquireDataDirLock(options.dataDir);
   }
-  let pglite;
+  let pool: PGliteThreadPool;
   try {
-    pglite = await PGlite.create(
-      options.memory ? (options.template ? { loadDataDir: options.template } : {}) : { dataDir: `${options.dataDir}/pg` },
-    );
+    pool = await PGliteThreadPool.start({
+      dataDir: options.memory ? undefined : `${options.dataDir}/pg`,
+      template: options.memory && options.template ? new Uint8Array(await options.template.arrayBuffer()) : undefined,
+    });
   } catch (err) {
     lock?.release();
     throw new StartupError(`cannot open the embedded database in ${options.dataDir}: ${(err as Error).message}`);
   }
-  const pool = new PGlitePool(pglite);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }), log: countStatement });
   return {
     db,

@@ -1,116 +1,33 @@
-import type { PGlite, Results } from '@electric-sql/pglite';
-import { isStalePlanError, StatementNames } from './statement-names.js';
+import type { PGlite } from '@electric-sql/pglite';
+import { PGliteStatements } from './pglite-statements.js';
+import { ConnectionMutex, firstKeyword, type PoolClientLike } from './pool-like.js';
 
 /**
- * Presents one PGlite instance as the tiny slice of `pg.Pool` that Kysely's PostgresDialect uses.
- * PGlite is a single connection, so a client is handed out under a mutex: a transaction's
- * statements can never interleave with another caller's.
+ * One PGlite instance in this thread, presented as a pool (pool-like.ts). The server runs its
+ * embedded database in a thread of its own (PGliteThreadPool, ADR 031); this one is for building
+ * the migrated template the tests start from.
  */
-interface PoolClientLike {
-  query(sql: string, params: readonly unknown[]): Promise<{ rows: unknown[]; rowCount: number; command: string }>;
-  release(): void;
-}
-
-type PGliteModule = typeof import('@electric-sql/pglite');
-
 export class PGlitePool {
-  private tail: Promise<void> = Promise.resolve();
-  private readonly names = new StatementNames('amp_');
-  /** Parameter type oids of each statement prepared on this instance, by name. */
-  private readonly prepared = new Map<string, readonly number[]>();
-  private module: Promise<PGliteModule> | undefined;
+  private readonly mutex = new ConnectionMutex();
+  private readonly statements: PGliteStatements;
 
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGlite) {
+    this.statements = new PGliteStatements(pglite);
+  }
 
-  connect(): Promise<PoolClientLike> {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const acquired = this.tail;
-    this.tail = acquired.then(() => released);
-    return acquired.then(() => ({
+  async connect(): Promise<PoolClientLike> {
+    const release = await this.mutex.acquire();
+    return {
       query: async (sql, params) => {
-        const result = await this.run(sql, params);
-        return {
-          rows: result.rows,
-          rowCount: result.affectedRows ?? 0,
-          command: firstKeyword(sql),
-        };
+        const result = await this.statements.run(sql, params);
+        return { rows: result.rows, rowCount: result.affectedRows ?? 0, command: firstKeyword(sql) };
       },
       release,
-    }));
+    };
   }
 
   async end(): Promise<void> {
-    await this.tail;
+    await this.mutex.idle();
     await this.pglite.close();
   }
-
-  private async run(sql: string, params: readonly unknown[]): Promise<Results> {
-    const name = this.names.nameFor(sql);
-    if (name === undefined) return params.length === 0 ? this.runSimple(sql) : this.pglite.query(sql, params as unknown[]);
-    try {
-      return await this.runNamed(name, sql, params);
-    } catch (error) {
-      if (!isStalePlanError(error)) throw error;
-      this.names.forget(sql);
-      this.prepared.delete(name);
-      await this.pglite.exec(`deallocate ${name}`).catch(() => undefined);
-      return this.pglite.query(sql, params as unknown[]);
-    }
-  }
-
-  /**
-   * A statement without parameters (BEGIN, COMMIT, SET...) goes as one simple-protocol Query
-   * message: one call into the database instead of query()'s six.
-   */
-  private async runSimple(sql: string): Promise<Results> {
-    const { protocol, parse } = await (this.module ??= import('@electric-sql/pglite'));
-    const result = await this.pglite.execProtocol(protocol.serialize.query(sql));
-    const all = parse.parseResults(result.messages, this.pglite.parsers);
-    return all[all.length - 1] ?? { rows: [], fields: [] };
-  }
-
-  /**
-   * PGlite's own query() parses and describes the text on every call, in six protocol round
-   * trips; a named statement is parsed once, then each call is one bind/describe/execute/sync.
-   */
-  private async runNamed(name: string, sql: string, params: readonly unknown[]): Promise<Results> {
-    const { protocol, parse } = await (this.module ??= import('@electric-sql/pglite'));
-    const serialize = protocol.serialize;
-    let oids = this.prepared.get(name);
-    if (oids === undefined) {
-      const described = await this.pglite.execProtocol(
-        concat([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),
-      );
-      oids = parse.parseDescribeStatementResults(described.messages);
-      this.prepared.set(name, oids);
-    }
-    const values = params.map((value, i) => {
-      if (value === null || value === undefined) return null;
-      const serializer = this.pglite.serializers[oids[i] ?? 0];
-      return serializer ? serializer(value) : String(value);
-    });
-    const result = await this.pglite.execProtocol(
-      concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
-    );
-    const [first] = parse.parseResults(result.messages, this.pglite.parsers);
-    return first ?? { rows: [], fields: [] };
-  }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-function firstKeyword(sql: string): string {
-  const match = /^\s*(?:with\b[\s\S]*?\)\s*)?(insert|update|delete|merge|select)\b/i.exec(sql);
-  return match?.[1]?.toUpperCase() ?? 'SELECT';
 }

@@ -1,0 +1,83 @@
+import type { PGlite, Results } from '@electric-sql/pglite';
+import { isStalePlanError, StatementNames } from './statement-names.js';
+
+type PGliteModule = typeof import('@electric-sql/pglite');
+
+/**
+ * Runs statements on one PGlite instance the cheap way (ADR 029): a repeated data statement is
+ * parsed and described once, then each call is one bind/describe/execute/sync; a statement
+ * without parameters is one simple-protocol Query message. Used wherever the PGlite instance
+ * lives: in the database thread (ADR 031) or, for the test template, in the caller's thread.
+ */
+export class PGliteStatements {
+  private readonly names = new StatementNames('amp_');
+  /** Parameter type oids of each statement prepared on this instance, by name. */
+  private readonly prepared = new Map<string, readonly number[]>();
+  private module: Promise<PGliteModule> | undefined;
+
+  constructor(private readonly pglite: PGlite) {}
+
+  async run(sql: string, params: readonly unknown[]): Promise<Results> {
+    const name = this.names.nameFor(sql);
+    if (name === undefined) return params.length === 0 ? this.runSimple(sql) : this.pglite.query(sql, params as unknown[]);
+    try {
+      return await this.runNamed(name, sql, params);
+    } catch (error) {
+      if (!isStalePlanError(error)) throw error;
+      this.names.forget(sql);
+      this.prepared.delete(name);
+      await this.pglite.exec(`deallocate ${name}`).catch(() => undefined);
+      return this.pglite.query(sql, params as unknown[]);
+    }
+  }
+
+  /**
+   * A statement without parameters (BEGIN, COMMIT, SET...) goes as one simple-protocol Query
+   * message: one call into the database instead of query()'s six.
+   */
+  private async runSimple(sql: string): Promise<Results> {
+    const { protocol, parse } = await (this.module ??= import('@electric-sql/pglite'));
+    const result = await this.pglite.execProtocol(protocol.serialize.query(sql));
+    const all = parse.parseResults(result.messages, this.pglite.parsers);
+    return all[all.length - 1] ?? { rows: [], fields: [] };
+  }
+
+  /**
+   * PGlite's own query() parses and describes the text on every call, in six protocol round
+   * trips; a named statement is parsed once, then each call is one bind/describe/execute/sync.
+   */
+  private async runNamed(name: string, sql: string, params: readonly unknown[]): Promise<Results> {
+    const { protocol, parse } = await (this.module ??= import('@electric-sql/pglite'));
+    const serialize = protocol.serialize;
+    let oids = this.prepared.get(name);
+    if (oids === undefined) {
+      const described = await this.pglite.execProtocol(
+        concat([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      );
+      oids = parse.parseDescribeStatementResults(described.messages);
+      this.prepared.set(name, oids);
+    }
+    const values = params.map((value, i) => {
+      if (value === null || value === undefined) return null;
+      const serializer = this.pglite.serializers[oids[i] ?? 0];
+      return serializer ? serializer(value) : String(value);
+    });
+    const result = await this.pglite.execProtocol(
+      concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+    );
+    const [first] = parse.parseResults(result.messages, this.pglite.parsers);
+    return first ?? { rows: [], fields: [] };
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEMPLATE_PATH } from '../../../test/support/global-setup.js';
+import { PGliteThreadPool } from './pglite-thread-pool.js';
+
+// ADR 031: the embedded database runs in a thread of its own. These tests start the built
+// thread entry (dist/), as the server does; `npm test` builds first.
+
+/** The migrated template global-setup writes for PGlite runs; without it (PostgreSQL runs), initdb. */
+function template(): Uint8Array | undefined {
+  try {
+    return new Uint8Array(readFileSync(TEMPLATE_PATH));
+  } catch {
+    return undefined;
+  }
+}
+
+function kysely(pool: PGliteThreadPool): Kysely<any> {
+  return new Kysely<any>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+}
+
+describe('PGliteThreadPool', () => {
+  let pool: PGliteThreadPool;
+  let db: Kysely<any>;
+
+  beforeAll(async () => {
+    pool = await PGliteThreadPool.start({ dataDir: undefined, template: template() });
+    db = kysely(pool);
+    await sql`create table probe (id text primary key, n int not null)`.execute(db);
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  it('a long statement runs off the main thread: timers keep firing while it runs', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => (ticks += 1), 20);
+    try {
+      await sql`select pg_sleep(0.6)`.execute(db);
+    } finally {
+      clearInterval(timer);
+    }
+    // In the main thread, the sleep would block the event loop and no tick could fire.
+    expect(ticks).toBeGreaterThanOrEqual(10);
+  });
+
+  it('a database error crosses the thread with its SQLSTATE, constraint and detail', async () => {
+    await sql`insert into probe values ('dup', 1)`.execute(db);
+    const failure = await sql`insert into probe values ('dup', 2)`.execute(db).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).toMatchObject({ code: '23505', constraint: 'probe_pkey', message: expect.stringContaining('duplicate key') });
+    expect((failure as { detail?: string }).detail).toContain('(id)=(dup)');
+  });
+
+  it('transactions keep their meaning with the deferred BEGIN: rollback discards, commit keeps, empty ones pass', async () => {
+    await expect(
+      db.transaction().execute(async (tx) => {
+        await sql`insert into probe values ('rolled-back', 1)`.execute(tx);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    await db.transaction().execute(async () => undefined);
+    await db.transaction().execute(async (tx) => {
+      await sql`insert into probe values ('kept-1', 1)`.execute(tx);
+      await sql`insert into probe values ('kept-2', 1)`.execute(tx);
+    });
+    // A failing first statement: its transaction is rolled back and the connection stays usable.
+    await expect(db.transaction().execute((tx) => sql`insert into probe values ('dup', 3)`.execute(tx))).rejects.toMatchObject({ code: '23505' });
+    const rows = await sql<{ id: string }>`select id from probe where id <> 'dup' order by id`.execute(db);
+    expect(rows.rows.map((r) => r.id)).toEqual(['kept-1', 'kept-2']);
+    const open = await sql<{ open: boolean }>`select now() <> statement_timestamp() as open`.execute(db);
+    expect(open.rows).toEqual([{ open: false }]);
+  });
+
+  it('BEGIN is really sent: a transaction spans its statements (one transaction timestamp)', async () => {
+    const stamps = await db.transaction().execute(async (tx) => {
+      const first = await sql<{ t: Date }>`select now() as t`.execute(tx);
+      await sql`select pg_sleep(0.02)`.execute(tx);
+      const second = await sql<{ t: Date }>`select now() as t`.execute(tx);
+      return [first.rows[0]?.t.getTime(), second.rows[0]?.t.getTime()];
+    });
+    expect(stamps[0]).toBe(stamps[1]);
+  });
+
+  it('a repeated statement text is sent once and still runs with fresh parameters each time', async () => {
+    const seen: number[] = [];
+    for (let i = 0; i < 5; i++) seen.push((await sql<{ n: number }>`select ${i}::int + 1 as n`.execute(db)).rows[0]!.n);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('PGliteThreadPool failures', () => {
+  it('a data directory that cannot be opened fails the start with the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ampline-dbthread-'));
+    const file = join(dir, 'not-a-directory');
+    writeFileSync(file, 'x');
+    try {
+      await expect(PGliteThreadPool.start({ dataDir: join(file, 'pg'), template: undefined })).rejects.toThrow(/./);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the database thread dies, waiting and later statements fail at once, naming it', async () => {
+    const pool = await PGliteThreadPool.start({ dataDir: undefined, template: template() });
+    const db = kysely(pool);
+    const pending = sql`select pg_sleep(1)`.execute(db).catch((err: unknown) => err);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await (pool as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    const failure = await pending;
+    expect(String(failure)).toMatch(/embedded database thread/);
+    await expect(sql`select 1`.execute(db)).rejects.toThrow(/embedded database thread/);
+  });
+
+  it('an idle pool does not keep the process alive', () => {
+    const entry = fileURLToPath(new URL('../../../dist/platform/db/pglite-thread-pool.js', import.meta.url));
+    const script = `
+      const { PGliteThreadPool } = await import(${JSON.stringify(entry)});
+      const pool = await PGliteThreadPool.start({ dataDir: undefined, template: undefined });
+      const client = await pool.connect();
+      const result = await client.query('select 41 + 1 as n', []);
+      client.release();
+      console.log(JSON.stringify(result.rows));
+    `;
+    const dir = mkdtempSync(join(tmpdir(), 'ampline-dbthread-'));
+    const file = join(dir, 'idle.mjs');
+    writeFileSync(file, script);
+    const run = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 30_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.stdout.trim(), run.stderr).toBe('[{"n":42}]');
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(0);
+  });
+});
