@@ -109,6 +109,8 @@ export interface SessionsBenchResult {
     serverPercent: number | null;
     /** Optional: results written before ADR 031 lack it. */
     serverThreads?: ThreadSplit;
+    /** Embedded database only: its thread's time running statements, and waiting inside transactions (ADR 031). */
+    dbThread?: { busyPercent: number | null; transactionWaitPercent: number | null };
     simPercent: number | null; postgresPercent: number | null; machineBusyPercent: number | null; cores: number };
   store: StoreCheck;
   targets: { persistedPerSecond: number; p99Ms: number; met: boolean };
@@ -116,6 +118,8 @@ export interface SessionsBenchResult {
 }
 
 const STATEMENTS_METRIC = 'ampline_db_statements_total';
+const DB_THREAD_BUSY_METRIC = 'ampline_db_thread_busy_seconds_total';
+const DB_THREAD_WAIT_METRIC = 'ampline_db_thread_transaction_wait_seconds_total';
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** CPU milliseconds per persisted message from two CPU-seconds readings; null when unknown. */
@@ -240,6 +244,8 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
 
     await pool.resetStats();
     const statements0 = await scrapeMetric(port, STATEMENTS_METRIC);
+    const dbBusy0 = await scrapeMetric(port, DB_THREAD_BUSY_METRIC);
+    const dbWait0 = await scrapeMetric(port, DB_THREAD_WAIT_METRIC);
     const serverCpu0 = await processCpuSeconds(server.pid);
     const serverThreads0 = await threadCpuSeconds(server.pid);
     const simCpu0 = await sumCpu(pool.pids);
@@ -276,6 +282,8 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
     const serverThreads1 = await threadCpuSeconds(server.pid);
     const serverThreads = threadSplit(server.pid, serverThreads0, serverThreads1, runMs / 1000);
     const statements1 = await scrapeMetric(port, STATEMENTS_METRIC);
+    const dbBusy1 = await scrapeMetric(port, DB_THREAD_BUSY_METRIC);
+    const dbWait1 = await scrapeMetric(port, DB_THREAD_WAIT_METRIC);
     const simCpu1 = await sumCpu(pool.pids);
     const machine1 = await machineCpuSeconds();
     const postgres1 = options.databaseUrl ? await commandCpuSeconds('postgres') : null;
@@ -343,6 +351,9 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
       cpu: {
         serverPercent: pct(serverCpu0, serverCpu1),
         serverThreads,
+        ...(options.databaseUrl
+          ? {}
+          : { dbThread: { busyPercent: pctOfRun(dbBusy0, dbBusy1, runMs), transactionWaitPercent: pctOfRun(dbWait0, dbWait1, runMs) } }),
         simPercent: pct(simCpu0, simCpu1),
         postgresPercent: pct(postgres0, postgres1),
         machineBusyPercent:
@@ -364,6 +375,11 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
     if (dataDir) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
     await dropDatabase?.().catch((error: unknown) => log(`bench: dropping the database failed: ${String(error)}`));
   }
+}
+
+/** Seconds-counter growth over a run, in % of its wall time; null when a reading is missing. */
+function pctOfRun(before: number | null, after: number | null, runMs: number): number | null {
+  return before === null || after === null ? null : Math.round(((after - before) * 100_000) / runMs) / 10;
 }
 
 function fmtCheck(c: { expected: number; stored: number; lost: number; doubled: number }): string[] {
@@ -390,6 +406,12 @@ export function renderSessionsResult(r: SessionsBenchResult): string {
       ? [
           `  server threads: main ${pct(r.cpu.serverThreads.mainPercent)}, busiest other (the embedded database's) ` +
             `${pct(r.cpu.serverThreads.busiestOtherPercent)}, the rest ${pct(r.cpu.serverThreads.restPercent)}`,
+        ]
+      : []),
+    ...(r.cpu.dbThread
+      ? [
+          `  database thread: running statements ${pct(r.cpu.dbThread.busyPercent)} of the run, ` +
+            `waiting inside transactions for the next statement ${pct(r.cpu.dbThread.transactionWaitPercent)}`,
         ]
       : []),
     `per persisted message: server CPU ${r.perMessage.serverCpuMs ?? '-'} ms, SQL statements ${r.perMessage.statements ?? '-'}` +

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { statementsSent } from './db/statement-count.js';
+import { dbThreadTime } from './db/db-thread-time.js';
 
 /** One Prometheus registry per app instance, so tests can run several servers in one process. */
 export interface Metrics {
@@ -20,6 +21,24 @@ export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
     collect() {
       this.reset();
       this.inc(statementsSent());
+    },
+  });
+  new Counter({
+    name: 'ampline_db_thread_busy_seconds_total',
+    help: 'Embedded database only: seconds its thread spent running statements',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(dbThreadTime().busySeconds);
+    },
+  });
+  new Counter({
+    name: 'ampline_db_thread_transaction_wait_seconds_total',
+    help: 'Embedded database only: seconds its thread waited inside open transactions for the next statement',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(dbThreadTime().transactionWaitSeconds);
     },
   });
   return {

@@ -28,9 +28,15 @@ export type ToDbThread = QueryMessage | { type: 'close' };
 export type FromDbThread =
   | { type: 'ready' }
   | { type: 'failed'; error: SerializedError }
-  | { type: 'result'; id: number; rows: unknown[]; affectedRows: number }
-  | { type: 'error'; id: number; error: SerializedError }
+  | ({ type: 'result'; id: number; rows: unknown[]; affectedRows: number } & StatementTime)
+  | ({ type: 'error'; id: number; error: SerializedError } & StatementTime)
   | { type: 'closed' };
+
+/** How long the thread ran a statement, and how long it waited for it inside an open transaction. */
+export interface StatementTime {
+  busyMs: number;
+  transactionWaitMs: number;
+}
 
 /**
  * A database error as plain data: structured cloning keeps an Error's message but drops the

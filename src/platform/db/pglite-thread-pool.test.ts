@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_PATH } from '../../../test/support/global-setup.js';
+import { dbThreadTime } from './db-thread-time.js';
 import { PGliteThreadPool } from './pglite-thread-pool.js';
 
 // ADR 031: the embedded database runs in a thread of its own. These tests start the built
@@ -87,6 +88,24 @@ describe('PGliteThreadPool', () => {
       return [first.rows[0]?.t.getTime(), second.rows[0]?.t.getTime()];
     });
     expect(stamps[0]).toBe(stamps[1]);
+  });
+
+  it('the thread counts its time running statements and waiting inside transactions (/metrics)', async () => {
+    const before = dbThreadTime();
+    await sql`select pg_sleep(0.2)`.execute(db);
+    await db.transaction().execute(async (tx) => {
+      await sql`select 1`.execute(tx);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await sql`select 2`.execute(tx);
+    });
+    // Outside a transaction, waiting for the next statement is idle time, not a transaction's wait.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await sql`select 3`.execute(db);
+    const after = dbThreadTime();
+    expect(after.busySeconds - before.busySeconds).toBeGreaterThanOrEqual(0.19);
+    const waited = after.transactionWaitSeconds - before.transactionWaitSeconds;
+    expect(waited).toBeGreaterThanOrEqual(0.14);
+    expect(waited).toBeLessThan(0.29);
   });
 
   it('a repeated statement text is sent once and still runs with fresh parameters each time', async () => {

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { addDbThreadTime } from './db-thread-time.js';
 import { ConnectionMutex, firstKeyword, type PoolClientLike, type QueryResultLike } from './pool-like.js';
 import { deserializeError, type DbThreadInit, type FromDbThread, type ToDbThread } from './pglite-thread-messages.js';
 
@@ -120,6 +121,7 @@ export class PGliteThreadPool {
     if (!waiter) return;
     this.waiting.delete(message.id);
     if (this.waiting.size === 0) this.worker.unref();
+    addDbThreadTime(message.busyMs, message.transactionWaitMs);
     if (message.type === 'result') waiter.resolve({ rows: message.rows, rowCount: message.affectedRows, command: waiter.command });
     else waiter.reject(deserializeError(message.error));
   }

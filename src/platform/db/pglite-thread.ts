@@ -21,8 +21,13 @@ try {
 }
 const statements = new PGliteStatements(pglite);
 const texts = new Map<number, string>();
+/** Whether a transaction is open, and when the thread answered its last statement. */
+let inTransaction = false;
+let answeredAt = 0;
 
 async function run(message: QueryMessage): Promise<void> {
+  const startedAt = performance.now();
+  const transactionWaitMs = inTransaction ? startedAt - answeredAt : 0;
   let sql = message.sql;
   if (message.stmt >= 0) {
     if (sql === undefined) sql = texts.get(message.stmt);
@@ -31,10 +36,15 @@ async function run(message: QueryMessage): Promise<void> {
   try {
     if (sql === undefined) throw new Error(`statement ${message.stmt} is unknown to the database thread`);
     if (message.begin) await statements.run('begin', []);
+    if (message.begin || sql.startsWith('start transaction')) inTransaction = true;
     const result = await statements.run(sql, message.params);
-    post({ type: 'result', id: message.id, rows: result.rows, affectedRows: result.affectedRows ?? 0 });
+    if (sql === 'commit' || sql === 'rollback') inTransaction = false;
+    answeredAt = performance.now();
+    post({ type: 'result', id: message.id, rows: result.rows, affectedRows: result.affectedRows ?? 0, busyMs: answeredAt - startedAt, transactionWaitMs });
   } catch (err) {
-    post({ type: 'error', id: message.id, error: serializeError(err) });
+    if (sql === 'commit' || sql === 'rollback') inTransaction = false;
+    answeredAt = performance.now();
+    post({ type: 'error', id: message.id, error: serializeError(err), busyMs: answeredAt - startedAt, transactionWaitMs });
   }
 }
 
