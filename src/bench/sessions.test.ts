@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyTransactionCounts } from '../sim/tally.js';
-import { parseSessionsArgs, perMessageMs } from './sessions.js';
+import { parseSessionsArgs, perMessageMs, pctOfRun } from './sessions.js';
 import { compareCounts, expectedCounts } from './stored-counts.js';
 
 const log = (): void => undefined;
@@ -46,5 +46,11 @@ describe('bench sessions', () => {
     expect(perMessageMs(1, 1.37, 2171)).toBe(0.17);
     expect(perMessageMs(null, 2, 100)).toBeNull();
     expect(perMessageMs(1, 2, 0)).toBeNull();
+  });
+
+  it('a seconds counter over a run becomes a share of its wall time (the database thread’s busy and waiting %)', () => {
+    expect(pctOfRun(2.5, 17.5, 30_000)).toBe(50);
+    expect(pctOfRun(0, 0.3, 30_000)).toBe(1);
+    expect(pctOfRun(null, 3, 30_000)).toBeNull();
   });
 });

@@ -378,8 +378,8 @@ export async function runSessionsBench(options: SessionsBenchOptions): Promise<S
 }
 
 /** Seconds-counter growth over a run, in % of its wall time; null when a reading is missing. */
-function pctOfRun(before: number | null, after: number | null, runMs: number): number | null {
-  return before === null || after === null ? null : Math.round(((after - before) * 100_000) / runMs) / 10;
+export function pctOfRun(before: number | null, after: number | null, runMs: number): number | null {
+  return before === null || after === null ? null : Math.round(((after - before) * 1_000_000) / runMs) / 10;
 }
 
 function fmtCheck(c: { expected: number; stored: number; lost: number; doubled: number }): string[] {
