@@ -117,6 +117,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     dataDir: config.dataDir,
     memory: options.memoryDatabase ?? false,
     template: options.databaseTemplate,
+    pool: { maxConnections: config.dbPoolSize, connectTimeoutMs: config.dbConnectTimeoutMs },
   });
   let api: FastifyInstance | undefined;
   let gateway: OcppGateway | undefined;
