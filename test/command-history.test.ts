@@ -3,6 +3,7 @@ import { ADMIN_TOKEN, startTestServer, type TestServer } from './support/test-se
 import type { RawStation } from './support/raw-station.js';
 import { answerNext, history, onlineStation, stationCommand } from './helpers/commands.js';
 import { registerStation } from './helpers/stations.js';
+import { SYSTEM_REQUESTER } from '../src/platform/requester.js';
 
 /** Every CSMS-initiated CALL lands in the station's command history, whoever made it. */
 describe('per-station command history', () => {
@@ -40,7 +41,7 @@ describe('per-station command history', () => {
 
   it('a CALL the CSMS makes on its own (no API request) is recorded as system', async () => {
     const { id, station } = await onlineStation(server, 'CS-HIST', '2.0.1', open);
-    const sent = server.app.gateway.send('default', id, 'TriggerMessage', { requestedMessage: 'Heartbeat' });
+    const sent = server.app.gateway.send('default', id, 'TriggerMessage', { requestedMessage: 'Heartbeat' }, { requestedBy: SYSTEM_REQUESTER });
     await answerNext(station, 'TriggerMessage', { status: 'Rejected' });
     await sent;
     expect(await history(server, id)).toMatchObject([{ action: 'TriggerMessage', requestedBy: 'system', outcome: 'Rejected' }]);

@@ -67,7 +67,14 @@ describe.skipIf(!process.env['DATABASE_URL'])('ADR 027 sessions are locked in id
     const [low, high] = rows as [{ id: string; station_tx_id: string }, { id: string; station_tx_id: string }];
     const stationOf = (txId: string) => (txId === 'LOCK-TX-A' ? 'LOCK-A' : 'LOCK-B');
 
-    // Another writer, on its own connection to the same database.
+    // Another writer, on its own connection to the same database. Not a connection pinned from the
+    // service's pool with `db.connection()`: that version hung, and not for want of connections (3
+    // of the pool's 10 were open). The pinned transaction polled pg_stat_activity, which PostgreSQL
+    // snapshots at its first read in a transaction: the list of backends stays as it was then (only
+    // wait_event is read live). Pinning took the pool's one idle connection, so the batch connected
+    // a new backend after that first read; the poll never listed it, never saw it wait, and never
+    // committed the lock the batch was waiting for (pg_locks: the batch's ShareLock on the pinned
+    // transaction's xid, pg_blocking_pids = the pinned backend). So the poll clears the snapshot.
     const name = (await sql<{ name: string }>`select current_database() as name`.execute(db)).rows[0]?.name ?? '';
     const url = new URL(process.env['DATABASE_URL'] ?? '');
     url.pathname = `/${name}`;
@@ -83,6 +90,7 @@ describe.skipIf(!process.env['DATABASE_URL'])('ADR 027 sessions are locked in id
       ]);
       // Wait until the batch is blocked on the lower session.
       for (;;) {
+        await other.query('select pg_stat_clear_snapshot()');
         const waiting = await other.query<{ n: number }>(
           `select count(*)::integer as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
         );

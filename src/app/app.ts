@@ -117,6 +117,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     dataDir: config.dataDir,
     memory: options.memoryDatabase ?? false,
     template: options.databaseTemplate,
+    pool: { maxConnections: config.dbPoolSize, connectTimeoutMs: config.dbConnectTimeoutMs },
   });
   let api: FastifyInstance | undefined;
   let gateway: OcppGateway | undefined;
@@ -213,7 +214,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const deviceModel = createDeviceModel({
       db: moduleDb<DeviceModelTables>(db),
       commands: {
-        send: (tenantId, stationId, action, payload, timeoutMs) => ocppGateway.send(tenantId, stationId, action, payload, timeoutMs),
+        send: (tenantId, stationId, action, payload, call) => ocppGateway.send(tenantId, stationId, action, payload, call),
         versionOf: (tenantId, stationId) => {
           const version = ocppGateway.versionOf(tenantId, stationId);
           return version ? versionLabel(version) : undefined;
@@ -308,7 +309,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       sites,
       frameArchive,
       commands: {
-        send: (tenantId, stationId, action, payload, timeoutMs) => ocppGateway.send(tenantId, stationId, action, payload, timeoutMs),
+        send: (tenantId, stationId, action, payload, call) => ocppGateway.send(tenantId, stationId, action, payload, call),
         isConnected: (id) => ocppGateway.isConnected(id),
         frames: (id) => ocppGateway.frames(id),
       },

@@ -50,9 +50,9 @@ export async function createFirmwareParts(deps: {
   let gateway: OcppGateway | undefined;
   let publicBase = deps.publicUrl?.replace(/\/+$/, '');
   const channel: StationChannel = {
-    send: (tenantId, stationId, action, payload, timeoutMs) => {
+    send: (tenantId, stationId, action, payload, call) => {
       if (!gateway) throw new Error('gateway not attached');
-      return gateway.send(tenantId, stationId, action, payload, timeoutMs);
+      return gateway.send(tenantId, stationId, action, payload, call);
     },
     isConnected: (stationId) => gateway?.isConnected(stationId) ?? false,
     versionOf: (tenantId, stationId) => {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { StartupError } from '../platform/errors.js';
 import { parseTlsOptions, TLS_HELP, TLS_OPTIONS, type TlsConfig } from './tls-config.js';
+import { DEFAULT_POSTGRES_POOL } from '../platform/db/postgres-pool.js';
 
 export interface ServeConfig {
   host: string;
@@ -31,6 +32,10 @@ export interface ServeConfig {
   frameRetentionDays?: number | undefined;
   /** Days the command history is kept (ADR 030); 0 keeps it forever. Absent: 90. */
   commandRetentionDays?: number | undefined;
+  /** PostgreSQL: connections in the pool. Absent: 10. */
+  dbPoolSize?: number | undefined;
+  /** PostgreSQL: how long a query may wait for a pool connection before it fails. Absent: 5000. */
+  dbConnectTimeoutMs?: number | undefined;
 }
 
 export const SERVE_HELP = `Usage: ampline serve [options]
@@ -39,6 +44,9 @@ export const SERVE_HELP = `Usage: ampline serve [options]
   --host ADDR            listen address (env AMPLINE_HOST, default 0.0.0.0)
   --data DIR             embedded database directory (env AMPLINE_DATA, default ./data)
                          with DATABASE_URL=postgres://… a real PostgreSQL is used instead
+  --db-pool-size N       PostgreSQL connections in the pool (env AMPLINE_DB_POOL_SIZE, default 10)
+  --db-connect-timeout-ms MS  how long a query waits for a pool connection before it fails
+                         (env AMPLINE_DB_CONNECT_TIMEOUT_MS, default 5000)
   --demo                 also run a simulated network of a few stations
   --auto-register        accept and register unknown stations without authentication
   --heartbeat-interval S heartbeat interval given to accepted stations (default 300)
@@ -93,6 +101,8 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
         'persist-frames': { type: 'boolean' },
         'frame-retention-days': { type: 'string' },
         'command-retention-days': { type: 'string' },
+        'db-pool-size': { type: 'string' },
+        'db-connect-timeout-ms': { type: 'string' },
         'no-compression': { type: 'boolean' },
         'log-level': { type: 'string' },
         'public-url': { type: 'string' },
@@ -136,6 +146,8 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     publicUrl,
     frameRetentionDays: integer('--frame-retention-days', values['frame-retention-days'] ?? env['AMPLINE_FRAME_RETENTION_DAYS'], 7, 0, 36500),
     commandRetentionDays: integer('--command-retention-days', values['command-retention-days'] ?? env['AMPLINE_COMMAND_RETENTION_DAYS'], 90, 0, 36500),
+    dbPoolSize: integer('--db-pool-size', values['db-pool-size'] ?? env['AMPLINE_DB_POOL_SIZE'], DEFAULT_POSTGRES_POOL.maxConnections, 1, 1000),
+    dbConnectTimeoutMs: integer('--db-connect-timeout-ms', values['db-connect-timeout-ms'] ?? env['AMPLINE_DB_CONNECT_TIMEOUT_MS'], DEFAULT_POSTGRES_POOL.connectTimeoutMs, 100, 600_000),
     ...parseTlsOptions(values, env, values.data ?? env['AMPLINE_DATA'] ?? './data'),
     oidc: oidcFromEnv(env),
   };

@@ -2,7 +2,6 @@ export { CommandHistory } from './history.js';
 export { commandsMigrations } from './migrations.js';
 export type { CommandsTables } from './tables.js';
 export type * from './types.js';
-export { runAs, currentRequester, SYSTEM_ORIGIN } from './origin.js';
 export { summarizeRequest } from './request-summary.js';
 export { VendorDataRegistry, ANY_MESSAGE } from './vendor-data.js';
 export type { VendorAnswer, VendorDataStatus, VendorHandler, VendorMessage } from './vendor-data.js';

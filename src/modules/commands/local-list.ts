@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
+import type { RequestedBy } from '../../platform/requester.js';
 import { DomainError } from '../../platform/errors.js';
 import type { TokenView } from '../authorization/index.js';
 import { applyMessage, desiredEntries, differences, entryKey, planMessages, type ListChange, type LocalListEntry, type LocalListProtocol, type PlannedMessage } from './local-list-plan.js';
@@ -9,9 +10,9 @@ export interface LocalListChannel {
   /** Throws StationOffline when the station is not connected. */
   protocolOf(tenantId: string, stationId: string): LocalListProtocol;
   /** The station's size limits; unknown ones are left out. */
-  limits(tenantId: string, stationId: string): Promise<LocalListLimits>;
-  send(tenantId: string, stationId: string, message: PlannedMessage): Promise<{ status: string }>;
-  version(tenantId: string, stationId: string): Promise<number>;
+  limits(tenantId: string, stationId: string, requestedBy: RequestedBy): Promise<LocalListLimits>;
+  send(tenantId: string, stationId: string, message: PlannedMessage, requestedBy: RequestedBy): Promise<{ status: string }>;
+  version(tenantId: string, stationId: string, requestedBy: RequestedBy): Promise<number>;
 }
 
 export interface LocalListLimits {
@@ -28,6 +29,8 @@ export interface SyncRequest {
   mode: 'full' | 'differential';
   /** Given by the caller; otherwise read from the station. */
   limits?: LocalListLimits | undefined;
+  /** Who asked for the sync (the command history's requestedBy of each message). */
+  requestedBy: RequestedBy;
 }
 
 export interface SyncResult {
@@ -80,7 +83,7 @@ export class LocalListService {
     const { store, channel, clock } = this.deps;
     const protocol = channel.protocolOf(tenantId, stationId);
     const { entries: desired, skipped } = desiredEntries(await this.deps.tokens(tenantId), stationId, protocol, clock.now());
-    const limits = request.limits ?? (await channel.limits(tenantId, stationId));
+    const limits = request.limits ?? (await channel.limits(tenantId, stationId, request.requestedBy));
     if (limits.maxEntries !== undefined && desired.size > limits.maxEntries) {
       throw new DomainError('Conflict', `the list for ${stationId} has ${desired.size} entries; the station holds at most ${limits.maxEntries}`, {
         entries: desired.size,
@@ -108,7 +111,7 @@ export class LocalListService {
     let acceptedVersion = state?.accepted_version ?? null;
     for (const message of plan) {
       await store.saveState(tenantId, stationId, { sent_version: message.version });
-      const { status } = await channel.send(tenantId, stationId, message);
+      const { status } = await channel.send(tenantId, stationId, message, request.requestedBy);
       result.messages.push({ updateType: message.updateType, versionNumber: message.version, entries: message.changes.length, status });
       result.status = status;
       if (status !== 'Accepted') break;
@@ -131,15 +134,15 @@ export class LocalListService {
     const first = result.messages[0];
     if (wantsDifferential && first && (first.status === 'Failed' || first.status === 'VersionMismatch')) {
       // D01.FR.03: a refused differential is followed by the full list.
-      const full = await this.syncOnce(tenantId, stationId, { mode: 'full', limits });
+      const full = await this.syncOnce(tenantId, stationId, { mode: 'full', limits, requestedBy: request.requestedBy });
       return { ...full, messages: [...result.messages, ...full.messages], fellBackToFull: true };
     }
     return result;
   }
 
   /** Asks the station its list version (1.6 §5.10, D02) and keeps the answer. */
-  async refreshVersion(tenantId: string, stationId: string): Promise<LocalListState> {
-    const version = await this.deps.channel.version(tenantId, stationId);
+  async refreshVersion(tenantId: string, stationId: string, requestedBy: RequestedBy): Promise<LocalListState> {
+    const version = await this.deps.channel.version(tenantId, stationId, requestedBy);
     await this.deps.store.saveState(tenantId, stationId, { reported_version: version, reported_at: this.deps.clock.now() });
     return this.state(tenantId, stationId);
   }

@@ -1,3 +1,5 @@
+import type { RequestedBy } from '../../platform/requester.js';
+
 /**
  * Version-free remote commands as the API states them. The OCPP adapter maps each to the
  * station's version (src/ocpp/commands) and answers with what it sent and what came back.
@@ -70,14 +72,14 @@ export interface DisplayMessagesOutcome extends CommandOutcome {
 }
 
 export interface RemoteCommands {
-  reset(tenantId: string, stationId: string, command: ResetCommand): Promise<CommandOutcome>;
-  unlock(tenantId: string, stationId: string, command: UnlockCommand): Promise<CommandOutcome>;
-  changeAvailability(tenantId: string, stationId: string, command: AvailabilityCommand): Promise<CommandOutcome>;
-  trigger(tenantId: string, stationId: string, command: TriggerCommand): Promise<CommandOutcome>;
-  clearCache(tenantId: string, stationId: string): Promise<CommandOutcome>;
-  dataTransfer(tenantId: string, stationId: string, command: DataTransferCommand): Promise<CommandOutcome>;
-  setDisplayMessage(tenantId: string, stationId: string, message: Record<string, unknown>): Promise<CommandOutcome>;
-  getDisplayMessages(tenantId: string, stationId: string, filter: DisplayMessageFilter, waitMs: number): Promise<DisplayMessagesOutcome>;
-  clearDisplayMessage(tenantId: string, stationId: string, id: number): Promise<CommandOutcome>;
-  customerInformation(tenantId: string, stationId: string, command: CustomerInformationCommand, waitMs: number): Promise<CommandOutcome & { requestId: number }>;
+  reset(tenantId: string, stationId: string, command: ResetCommand, requestedBy: RequestedBy): Promise<CommandOutcome>;
+  unlock(tenantId: string, stationId: string, command: UnlockCommand, requestedBy: RequestedBy): Promise<CommandOutcome>;
+  changeAvailability(tenantId: string, stationId: string, command: AvailabilityCommand, requestedBy: RequestedBy): Promise<CommandOutcome>;
+  trigger(tenantId: string, stationId: string, command: TriggerCommand, requestedBy: RequestedBy): Promise<CommandOutcome>;
+  clearCache(tenantId: string, stationId: string, requestedBy: RequestedBy): Promise<CommandOutcome>;
+  dataTransfer(tenantId: string, stationId: string, command: DataTransferCommand, requestedBy: RequestedBy): Promise<CommandOutcome>;
+  setDisplayMessage(tenantId: string, stationId: string, message: Record<string, unknown>, requestedBy: RequestedBy): Promise<CommandOutcome>;
+  getDisplayMessages(tenantId: string, stationId: string, filter: DisplayMessageFilter, waitMs: number, requestedBy: RequestedBy): Promise<DisplayMessagesOutcome>;
+  clearDisplayMessage(tenantId: string, stationId: string, id: number, requestedBy: RequestedBy): Promise<CommandOutcome>;
+  customerInformation(tenantId: string, stationId: string, command: CustomerInformationCommand, waitMs: number, requestedBy: RequestedBy): Promise<CommandOutcome & { requestId: number }>;
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { principalOf } from '../../platform/principal.js';
+import type { RequestedBy } from '../../platform/requester.js';
 import type { CommandHistory } from './history.js';
 import type { CustomerInformationReports } from './customer-information.js';
 import type { LocalListService } from './local-list.js';
-import { runAs } from './origin.js';
 import { COMMAND_SORT, CUSTOMER_INFORMATION_SORT } from './command-sort.js';
 import { DEFAULT_LIMIT, pageQueryProperties } from '../../platform/pagination.js';
 import type { RemoteCommands } from './remote-commands.js';
@@ -37,22 +37,15 @@ type P = { Params: { id: string } };
 export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesDeps): void {
   const { remote, stations } = deps;
 
-  // Every CALL made while serving an API request is recorded as asked by its principal; the
-  // hook runs the rest of the request (the handler included) inside that context.
-  app.addHook('preHandler', (request, _reply, done) => {
-    if (request.principal) runAs(request.principal.id, done);
-    else done();
-  });
-
-  /** Resolves the tenant, checks the station exists, then runs the command. */
-  function command<B>(path: string, schema: Record<string, unknown> | undefined, run: (tenantId: string, id: string, body: B) => Promise<unknown>) {
+  /** Resolves the tenant, checks the station exists, then runs the command on behalf of the principal (the command history's requestedBy). */
+  function command<B>(path: string, schema: Record<string, unknown> | undefined, run: (tenantId: string, id: string, body: B, requestedBy: RequestedBy) => Promise<unknown>) {
     app.post<P & { Body: B }>(
       `/api/v1/stations/:id/${path}`,
       { config: { minRole: 'operator' }, schema: { params: stationParams, ...(schema ? { body: schema } : {}) } },
       async (request) => {
-        const { tenantId } = principalOf(request);
+        const { tenantId, id: requestedBy } = principalOf(request);
         await stations.get(tenantId, request.params.id);
-        return run(tenantId, request.params.id, (request.body ?? {}) as B);
+        return run(tenantId, request.params.id, (request.body ?? {}) as B, requestedBy);
       },
     );
   }
@@ -86,14 +79,14 @@ export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesD
   command<{ type: 'Immediate' | 'OnIdle' | 'Hard' | 'Soft'; evseId?: number }>(
     'reset',
     body({ type: { type: 'string', enum: ['Immediate', 'OnIdle', 'Hard', 'Soft'] }, evseId }, ['type']),
-    (tenantId, id, b) => remote.reset(tenantId, id, b),
+    (tenantId, id, b, by) => remote.reset(tenantId, id, b, by),
   );
-  command<{ evseId: number; connectorId?: number }>('unlock', body({ evseId, connectorId }, ['evseId']), (tenantId, id, b) => remote.unlock(tenantId, id, b));
+  command<{ evseId: number; connectorId?: number }>('unlock', body({ evseId, connectorId }, ['evseId']), (tenantId, id, b, by) => remote.unlock(tenantId, id, b, by));
   command<{ operationalStatus: 'Operative' | 'Inoperative'; evseId?: number; connectorId?: number }>(
     'availability',
     body({ operationalStatus: { type: 'string', enum: ['Operative', 'Inoperative'] }, evseId, connectorId }, ['operationalStatus']),
-    async (tenantId, id, b) => {
-      const outcome = await remote.changeAvailability(tenantId, id, { operative: b.operationalStatus === 'Operative', evseId: b.evseId, connectorId: b.connectorId });
+    async (tenantId, id, b, by) => {
+      const outcome = await remote.changeAvailability(tenantId, id, { operative: b.operationalStatus === 'Operative', evseId: b.evseId, connectorId: b.connectorId }, by);
       // 1.6 §5.2 / G03.FR.05: Scheduled means a transaction runs; the change follows when it ends.
       return { ...outcome, scheduled: outcome.status === 'Scheduled' };
     },
@@ -101,19 +94,19 @@ export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesD
   command<{ requestedMessage: string; evseId?: number; connectorId?: number; extended?: boolean }>(
     'trigger',
     body({ requestedMessage: { type: 'string', pattern: '^[A-Za-z0-9]{1,64}$' }, evseId, connectorId, extended: { type: 'boolean' } }, ['requestedMessage']),
-    (tenantId, id, b) => remote.trigger(tenantId, id, b),
+    (tenantId, id, b, by) => remote.trigger(tenantId, id, b, by),
   );
-  command('clear-cache', undefined, (tenantId, id) => remote.clearCache(tenantId, id));
+  command('clear-cache', undefined, (tenantId, id, _b, by) => remote.clearCache(tenantId, id, by));
   command<{ vendorId: string; messageId?: string; data?: unknown }>(
     'data-transfer',
     body({ vendorId: { type: 'string', minLength: 1, maxLength: 255 }, messageId: { type: 'string', minLength: 1, maxLength: 50 }, data: {} }, ['vendorId']),
-    (tenantId, id, b) => remote.dataTransfer(tenantId, id, b),
+    (tenantId, id, b, by) => remote.dataTransfer(tenantId, id, b, by),
   );
 
   command<{ message: Record<string, unknown> }>(
     'display-messages',
     body({ message: { type: 'object' } }, ['message']),
-    (tenantId, id, b) => remote.setDisplayMessage(tenantId, id, b.message),
+    (tenantId, id, b, by) => remote.setDisplayMessage(tenantId, id, b.message, by),
   );
   app.get<P & { Querystring: { id?: number[]; priority?: string; state?: string; waitSeconds?: number } }>(
     '/api/v1/stations/:id/display-messages',
@@ -129,10 +122,10 @@ export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesD
       },
     },
     async (request) => {
-      const { tenantId } = principalOf(request);
+      const { tenantId, id: requestedBy } = principalOf(request);
       await stations.get(tenantId, request.params.id);
       const q = request.query;
-      return remote.getDisplayMessages(tenantId, request.params.id, { ids: q.id, priority: q.priority, state: q.state }, Math.round((q.waitSeconds ?? 30) * 1000));
+      return remote.getDisplayMessages(tenantId, request.params.id, { ids: q.id, priority: q.priority, state: q.state }, Math.round((q.waitSeconds ?? 30) * 1000), requestedBy);
     },
   );
   app.delete<{ Params: { id: string; messageId: number } }>(
@@ -142,9 +135,9 @@ export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesD
       schema: { params: { type: 'object', required: ['id', 'messageId'], properties: { id: stationParams.properties.id, messageId: { type: 'integer', minimum: 0 } } } },
     },
     async (request) => {
-      const { tenantId } = principalOf(request);
+      const { tenantId, id: requestedBy } = principalOf(request);
       await stations.get(tenantId, request.params.id);
-      return remote.clearDisplayMessage(tenantId, request.params.id, request.params.messageId);
+      return remote.clearDisplayMessage(tenantId, request.params.id, request.params.messageId, requestedBy);
     },
   );
 
@@ -161,9 +154,9 @@ export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesD
       },
       ['report', 'clear'],
     ),
-    async (tenantId, id, b) => {
+    async (tenantId, id, b, by) => {
       const { waitSeconds: wait, ...command } = b;
-      const outcome = await remote.customerInformation(tenantId, id, command, Math.round((wait ?? 30) * 1000));
+      const outcome = await remote.customerInformation(tenantId, id, command, Math.round((wait ?? 30) * 1000), by);
       return { ...outcome, report: (await deps.customerInformation.get(tenantId, id, outcome.requestId)) ?? null };
     },
   );
@@ -183,10 +176,10 @@ export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesD
   command<{ mode?: 'full' | 'differential'; itemsPerMessage?: number; maxEntries?: number }>(
     'local-list/sync',
     body({ mode: { type: 'string', enum: ['full', 'differential'] }, itemsPerMessage: { type: 'integer', minimum: 1 }, maxEntries: { type: 'integer', minimum: 0 } }),
-    (tenantId, id, b) => {
+    (tenantId, id, b, by) => {
       const given = b.itemsPerMessage !== undefined || b.maxEntries !== undefined;
       const limits = given ? { itemsPerMessage: b.itemsPerMessage, maxEntries: b.maxEntries } : undefined;
-      return deps.localLists.sync(tenantId, id, { mode: b.mode ?? 'differential', limits });
+      return deps.localLists.sync(tenantId, id, { mode: b.mode ?? 'differential', limits, requestedBy: by });
     },
   );
   app.get<P & { Querystring: { refresh?: boolean } }>(
@@ -196,9 +189,9 @@ export function registerCommandRoutes(app: FastifyInstance, deps: CommandRoutesD
       schema: { params: stationParams, querystring: { type: 'object', additionalProperties: false, properties: { refresh: { type: 'boolean' } } } },
     },
     async (request) => {
-      const { tenantId } = principalOf(request);
+      const { tenantId, id: requestedBy } = principalOf(request);
       await stations.get(tenantId, request.params.id);
-      if (request.query.refresh) return deps.localLists.refreshVersion(tenantId, request.params.id);
+      if (request.query.refresh) return deps.localLists.refreshVersion(tenantId, request.params.id, requestedBy);
       return deps.localLists.state(tenantId, request.params.id);
     },
   );

@@ -6,6 +6,7 @@ import type { VariablesService } from './variables-service.js';
 import { isKeySetting, isVariableSetting, type TemplatesService } from './templates-service.js';
 import type { StationConfigurationApplied } from './events.js';
 import type { ApplyOutcome, ConfigurationTemplate, DeviceCommands } from './types.js';
+import { SYSTEM_REQUESTER } from '../../platform/requester.js';
 
 export interface BootConfigurationDeps {
   templates: TemplatesService;
@@ -91,7 +92,7 @@ export class BootConfiguration {
     }
     this.phase.set(stationId, 'applied');
     // Not waiting for the retry interval: F06 / 1.6 §5.17 TriggerMessage BootNotification.
-    await this.deps.commands.send(tenantId, stationId, 'TriggerMessage', { requestedMessage: 'BootNotification' });
+    await this.deps.commands.send(tenantId, stationId, 'TriggerMessage', { requestedMessage: 'BootNotification' }, { requestedBy: SYSTEM_REQUESTER });
   }
 
   /**
@@ -104,7 +105,7 @@ export class BootConfiguration {
     if (template.ocppVersion === '1.6') {
       for (const setting of template.settings) {
         if (!isKeySetting(setting)) continue;
-        const status = await this.deps.configuration.change(tenantId, stationId, setting.key, setting.value).then(
+        const status = await this.deps.configuration.change(tenantId, stationId, setting.key, setting.value, SYSTEM_REQUESTER).then(
           (answer) => answer.status,
           (err: unknown) => failed(err),
         );
@@ -117,6 +118,7 @@ export class BootConfiguration {
           tenantId,
           stationId,
           variableSettings.map((s) => ({ component: s.component, variable: s.variable, attributeType: s.attributeType, attributeValue: s.value })),
+          SYSTEM_REQUESTER,
         )
         .then(
           (answer) => variableSettings.map((_, i) => answer.setVariableResult[i]?.attributeStatus ?? 'NoAnswer'),

@@ -20,7 +20,10 @@ export function registerConfigurationRoutes(app: FastifyInstance, deps: { config
         },
       },
     },
-    async (request) => configuration.get(principalOf(request).tenantId, request.params.id, request.body?.key ?? []),
+    async (request) => {
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return configuration.get(tenantId, request.params.id, request.body?.key ?? [], requestedBy);
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { key: string; value: string } }>(
@@ -37,7 +40,10 @@ export function registerConfigurationRoutes(app: FastifyInstance, deps: { config
         },
       },
     },
-    async (request) => configuration.change(principalOf(request).tenantId, request.params.id, request.body.key, request.body.value),
+    async (request) => {
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return configuration.change(tenantId, request.params.id, request.body.key, request.body.value, requestedBy);
+    },
   );
 
   app.get<{ Params: { id: string } }>(

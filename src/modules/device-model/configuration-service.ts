@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock.js';
 import { requireFamily } from './station-version.js';
 import type { DeviceModelStore } from './store.js';
 import type { ConfigurationEntry, DeviceCommands } from './types.js';
+import type { RequestedBy } from '../../platform/requester.js';
 
 export interface ConfigurationServiceDeps {
   store: DeviceModelStore;
@@ -24,10 +25,10 @@ export class ConfigurationService {
   constructor(private readonly deps: ConfigurationServiceDeps) {}
 
   /** §5.8: an empty key list asks for every key. Each answer refreshes the stored keys it names. */
-  async get(tenantId: string, stationId: string, keys: string[] = []): Promise<GetConfigurationAnswer> {
+  async get(tenantId: string, stationId: string, keys: string[], requestedBy: RequestedBy): Promise<GetConfigurationAnswer> {
     requireFamily(this.deps.commands, tenantId, stationId, '1.6', 'use get-variables / set-variables');
     const payload = keys.length > 0 ? { key: keys } : {};
-    const answer = (await this.deps.commands.send(tenantId, stationId, 'GetConfiguration', payload)) as Partial<GetConfigurationAnswer>;
+    const answer = (await this.deps.commands.send(tenantId, stationId, 'GetConfiguration', payload, { requestedBy })) as Partial<GetConfigurationAnswer>;
     const configurationKey = answer.configurationKey ?? [];
     const at = this.deps.clock.now();
     await this.deps.store.putConfiguration(
@@ -45,9 +46,9 @@ export class ConfigurationService {
   }
 
   /** §5.4: an Accepted or RebootRequired change is stored as the key's value; RebootRequired is flagged. */
-  async change(tenantId: string, stationId: string, key: string, value: string): Promise<ChangeConfigurationAnswer> {
+  async change(tenantId: string, stationId: string, key: string, value: string, requestedBy: RequestedBy): Promise<ChangeConfigurationAnswer> {
     requireFamily(this.deps.commands, tenantId, stationId, '1.6', 'use get-variables / set-variables');
-    const answer = (await this.deps.commands.send(tenantId, stationId, 'ChangeConfiguration', { key, value })) as { status: ChangeConfigurationAnswer['status'] };
+    const answer = (await this.deps.commands.send(tenantId, stationId, 'ChangeConfiguration', { key, value }, { requestedBy })) as { status: ChangeConfigurationAnswer['status'] };
     if (answer.status === 'Accepted' || answer.status === 'RebootRequired') {
       await this.deps.store.putConfiguration([
         {

@@ -46,7 +46,10 @@ export function registerMonitoringRoutes(app: FastifyInstance, deps: { monitorin
         },
       },
     },
-    async (request) => monitoring.setVariableMonitoring(principalOf(request).tenantId, request.params.id, request.body.setMonitoringData),
+    async (request) => {
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return monitoring.setVariableMonitoring(tenantId, request.params.id, request.body.setMonitoringData, requestedBy);
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { id: number[] } }>(
@@ -63,7 +66,10 @@ export function registerMonitoringRoutes(app: FastifyInstance, deps: { monitorin
         },
       },
     },
-    async (request) => monitoring.clearVariableMonitoring(principalOf(request).tenantId, request.params.id, request.body.id),
+    async (request) => {
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return monitoring.clearVariableMonitoring(tenantId, request.params.id, request.body.id, requestedBy);
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { monitoringBase: string } }>(
@@ -80,7 +86,10 @@ export function registerMonitoringRoutes(app: FastifyInstance, deps: { monitorin
         },
       },
     },
-    async (request) => monitoring.setMonitoringBase(principalOf(request).tenantId, request.params.id, request.body.monitoringBase),
+    async (request) => {
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return monitoring.setMonitoringBase(tenantId, request.params.id, request.body.monitoringBase, requestedBy);
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { severity: number } }>(
@@ -97,7 +106,10 @@ export function registerMonitoringRoutes(app: FastifyInstance, deps: { monitorin
         },
       },
     },
-    async (request) => monitoring.setMonitoringLevel(principalOf(request).tenantId, request.params.id, request.body.severity),
+    async (request) => {
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return monitoring.setMonitoringLevel(tenantId, request.params.id, request.body.severity, requestedBy);
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { monitoringCriteria?: string[]; componentVariable?: unknown[] } }>(
@@ -127,7 +139,10 @@ export function registerMonitoringRoutes(app: FastifyInstance, deps: { monitorin
         },
       },
     },
-    async (request) => monitoring.getMonitoringReport(principalOf(request).tenantId, request.params.id, request.body ?? {}),
+    async (request) => {
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return monitoring.getMonitoringReport(tenantId, request.params.id, request.body ?? {}, requestedBy);
+    },
   );
 
   app.get<{ Params: { id: string } }>(

@@ -11,6 +11,7 @@ import { DEVICE_EVENT_SORT } from './device-event-sort.js';
 import type { DeviceEventReported, MonitoringReportCompleted } from './events.js';
 import type { RequestIds } from './variables-service.js';
 import type { ComponentRef, DeviceCommands, DeviceEventView, MonitorView, VariableRef } from './types.js';
+import type { RequestedBy } from '../../platform/requester.js';
 
 export interface MonitoringServiceDeps {
   store: DeviceModelStore;
@@ -74,7 +75,7 @@ export class MonitoringService {
   constructor(private readonly deps: MonitoringServiceDeps) {}
 
   /** N04: split by ItemsPerMessage/BytesPerMessage[SetVariableMonitoring]; accepted monitors stored under the id answered. */
-  async setVariableMonitoring(tenantId: string, stationId: string, setMonitoringData: SetMonitoringData[]) {
+  async setVariableMonitoring(tenantId: string, stationId: string, setMonitoringData: SetMonitoringData[], requestedBy: RequestedBy) {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'OCPP 1.6 has no variable monitoring');
     const { answers } = await this.deps.split.send<SetMonitoringData, { setMonitoringResult: SetMonitoringResult[] }>(
       tenantId,
@@ -82,6 +83,7 @@ export class MonitoringService {
       'SetVariableMonitoring',
       'setMonitoringData',
       setMonitoringData,
+      requestedBy,
     );
     const setMonitoringResult = answers.flatMap(({ answer }) => answer.setMonitoringResult);
     const at = this.deps.clock.now();
@@ -95,7 +97,7 @@ export class MonitoringService {
   }
 
   /** N06: split by ItemsPerMessage[ClearVariableMonitoring] (N06.FR.04, TC_N_18_CSMS); cleared monitors removed. */
-  async clearVariableMonitoring(tenantId: string, stationId: string, ids: number[]) {
+  async clearVariableMonitoring(tenantId: string, stationId: string, ids: number[], requestedBy: RequestedBy) {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'OCPP 1.6 has no variable monitoring');
     const { answers } = await this.deps.split.send<number, { clearMonitoringResult: { id: number; status: string }[] }>(
       tenantId,
@@ -103,6 +105,7 @@ export class MonitoringService {
       'ClearVariableMonitoring',
       'id',
       ids,
+      requestedBy,
     );
     const clearMonitoringResult = answers.flatMap(({ answer }) => answer.clearMonitoringResult);
     await this.deps.store.deleteMonitors(
@@ -113,24 +116,29 @@ export class MonitoringService {
     return { clearMonitoringResult, calls: answers.length };
   }
 
-  async setMonitoringBase(tenantId: string, stationId: string, monitoringBase: string) {
+  async setMonitoringBase(tenantId: string, stationId: string, monitoringBase: string, requestedBy: RequestedBy) {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'OCPP 1.6 has no variable monitoring');
-    return this.deps.commands.send(tenantId, stationId, 'SetMonitoringBase', { monitoringBase });
+    return this.deps.commands.send(tenantId, stationId, 'SetMonitoringBase', { monitoringBase }, { requestedBy });
   }
 
-  async setMonitoringLevel(tenantId: string, stationId: string, severity: number) {
+  async setMonitoringLevel(tenantId: string, stationId: string, severity: number, requestedBy: RequestedBy) {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'OCPP 1.6 has no variable monitoring');
-    return this.deps.commands.send(tenantId, stationId, 'SetMonitoringLevel', { severity });
+    return this.deps.commands.send(tenantId, stationId, 'SetMonitoringLevel', { severity }, { requestedBy });
   }
 
   /** N02: the monitors arrive as NotifyMonitoringReport parts under the returned requestId. */
-  async getMonitoringReport(tenantId: string, stationId: string, input: { monitoringCriteria?: string[] | undefined; componentVariable?: unknown[] | undefined }) {
+  async getMonitoringReport(
+    tenantId: string,
+    stationId: string,
+    input: { monitoringCriteria?: string[] | undefined; componentVariable?: unknown[] | undefined },
+    requestedBy: RequestedBy,
+  ) {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'OCPP 1.6 has no variable monitoring');
     const requestId = this.deps.requestIds.take();
     const payload: Record<string, unknown> = { requestId };
     if (input.monitoringCriteria?.length) payload['monitoringCriteria'] = input.monitoringCriteria;
     if (input.componentVariable?.length) payload['componentVariable'] = input.componentVariable;
-    const answer = (await this.deps.commands.send(tenantId, stationId, 'GetMonitoringReport', payload)) as { status: string };
+    const answer = (await this.deps.commands.send(tenantId, stationId, 'GetMonitoringReport', payload, { requestedBy })) as { status: string };
     return { requestId, status: answer.status };
   }
 

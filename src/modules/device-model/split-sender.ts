@@ -3,6 +3,7 @@ import { splitIntoCalls, type MessageLimits } from './message-split.js';
 import { variableRef } from './refs.js';
 import type { DeviceModelStore } from './store.js';
 import type { DeviceCommands, GetVariableData, GetVariableResult } from './types.js';
+import type { RequestedBy } from '../../platform/requester.js';
 
 /** The CSMS-initiated calls whose size a station limits, and the controller that holds the limits. */
 export type SplitAction = 'GetVariables' | 'SetVariables' | 'SetVariableMonitoring' | 'ClearVariableMonitoring';
@@ -32,24 +33,24 @@ export class SplitSender {
 
   constructor(private readonly deps: SplitSenderDeps) {}
 
-  async send<T, R>(tenantId: string, stationId: string, action: SplitAction, field: string, items: T[]): Promise<{ answers: { chunk: T[]; answer: R }[] }> {
-    const limits = await this.limits(tenantId, stationId, action);
+  async send<T, R>(tenantId: string, stationId: string, action: SplitAction, field: string, items: T[], requestedBy: RequestedBy): Promise<{ answers: { chunk: T[]; answer: R }[] }> {
+    const limits = await this.limits(tenantId, stationId, action, requestedBy);
     const answers: { chunk: T[]; answer: R }[] = [];
     for (const chunk of splitIntoCalls(action, field, items, limits)) {
-      answers.push({ chunk, answer: (await this.deps.commands.send(tenantId, stationId, action, { [field]: chunk })) as R });
+      answers.push({ chunk, answer: (await this.deps.commands.send(tenantId, stationId, action, { [field]: chunk }, { requestedBy })) as R });
     }
     return { answers };
   }
 
-  /** The station's per-message limits for an action, read from it first when unknown. */
-  async limits(tenantId: string, stationId: string, action: SplitAction): Promise<MessageLimits> {
+  /** The station's per-message limits for an action, read from it first when unknown (a CALL on behalf of `requestedBy`). */
+  async limits(tenantId: string, stationId: string, action: SplitAction, requestedBy: RequestedBy): Promise<MessageLimits> {
     const wanted = limitRefs(action).map((w) => variableRef(w.component, w.variable));
     let known = await this.deps.store.variables(tenantId, stationId, { refs: wanted });
     const key = `${stationId}\u0000${action}`;
     if (known.length < wanted.length) {
       let probe = this.probed.get(key);
       if (!probe) {
-        probe = this.probe(tenantId, stationId, action);
+        probe = this.probe(tenantId, stationId, action, requestedBy);
         this.probed.set(key, probe);
         probe.catch(() => this.probed.delete(key));
       }
@@ -65,8 +66,8 @@ export class SplitSender {
     return { items: valueOf('ItemsPerMessage'), bytes: valueOf('BytesPerMessage') };
   }
 
-  private async probe(tenantId: string, stationId: string, action: SplitAction): Promise<void> {
-    const answer = (await this.deps.commands.send(tenantId, stationId, 'GetVariables', { getVariableData: limitRefs(action) })) as {
+  private async probe(tenantId: string, stationId: string, action: SplitAction, requestedBy: RequestedBy): Promise<void> {
+    const answer = (await this.deps.commands.send(tenantId, stationId, 'GetVariables', { getVariableData: limitRefs(action) }, { requestedBy })) as {
       getVariableResult: GetVariableResult[];
     };
     await this.deps.writer.apply(tenantId, stationId, resultUpdates(answer.getVariableResult.filter((r) => r.attributeStatus === 'Accepted')));

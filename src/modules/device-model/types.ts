@@ -1,3 +1,5 @@
+import type { CallOptions } from '../../platform/requester.js';
+
 /** OCPP 2.0.1 component identity (ComponentType): name, optional instance and EVSE/connector. */
 export interface ComponentRef {
   name: string;
@@ -143,7 +145,7 @@ export interface ApplyOutcome {
  * station speaks ('1.6' | '2.0.1' | '2.1'), undefined when it is offline.
  */
 export interface DeviceCommands {
-  send(tenantId: string, stationId: string, action: string, payload: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
+  send(tenantId: string, stationId: string, action: string, payload: Record<string, unknown>, call: CallOptions): Promise<Record<string, unknown>>;
   versionOf(tenantId: string, stationId: string): '1.6' | '2.0.1' | '2.1' | undefined;
 }
 

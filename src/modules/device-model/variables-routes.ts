@@ -36,7 +36,10 @@ export function registerVariablesRoutes(app: FastifyInstance, deps: { variables:
         },
       },
     },
-    async (request) => variables.getVariables(principalOf(request).tenantId, request.params.id, request.body.getVariableData),
+    async (request) => {
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return variables.getVariables(tenantId, request.params.id, request.body.getVariableData, requestedBy);
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { setVariableData: SetVariableData[] } }>(
@@ -70,7 +73,10 @@ export function registerVariablesRoutes(app: FastifyInstance, deps: { variables:
         },
       },
     },
-    async (request) => variables.setVariables(principalOf(request).tenantId, request.params.id, request.body.setVariableData),
+    async (request) => {
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return variables.setVariables(tenantId, request.params.id, request.body.setVariableData, requestedBy);
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { reportBase: string } }>(
@@ -87,7 +93,10 @@ export function registerVariablesRoutes(app: FastifyInstance, deps: { variables:
         },
       },
     },
-    async (request) => variables.getBaseReport(principalOf(request).tenantId, request.params.id, request.body.reportBase),
+    async (request) => {
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return variables.getBaseReport(tenantId, request.params.id, request.body.reportBase, requestedBy);
+    },
   );
 
   app.post<{
@@ -125,7 +134,10 @@ export function registerVariablesRoutes(app: FastifyInstance, deps: { variables:
         },
       },
     },
-    async (request) => variables.getReport(principalOf(request).tenantId, request.params.id, request.body ?? {}),
+    async (request) => {
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return variables.getReport(tenantId, request.params.id, request.body ?? {}, requestedBy);
+    },
   );
 
   app.get<{ Params: { id: string }; Querystring: { component?: string; variable?: string } }>(

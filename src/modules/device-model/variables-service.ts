@@ -8,6 +8,7 @@ import type { DeviceModelStore } from './store.js';
 import type { DeviceReportCompleted } from './events.js';
 import type { DeviceCommands, DeviceVariable, GetVariableData, GetVariableResult, ReportData, SetVariableData, SetVariableResult } from './types.js';
 import { variableRef } from './refs.js';
+import type { RequestedBy } from '../../platform/requester.js';
 
 export interface VariablesServiceDeps {
   store: DeviceModelStore;
@@ -46,9 +47,9 @@ export class VariablesService {
   constructor(private readonly deps: VariablesServiceDeps) {}
 
   /** B06: split by ItemsPerMessage/BytesPerMessage[GetVariables] (B06.FR.05, TC_B_08_CSMS); answers merged in order. */
-  async getVariables(tenantId: string, stationId: string, data: GetVariableData[]): Promise<{ getVariableResult: GetVariableResult[]; calls: number }> {
+  async getVariables(tenantId: string, stationId: string, data: GetVariableData[], requestedBy: RequestedBy): Promise<{ getVariableResult: GetVariableResult[]; calls: number }> {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'use get-configuration / change-configuration');
-    const { answers } = await this.deps.split.send<GetVariableData, { getVariableResult: GetVariableResult[] }>(tenantId, stationId, 'GetVariables', 'getVariableData', data);
+    const { answers } = await this.deps.split.send<GetVariableData, { getVariableResult: GetVariableResult[] }>(tenantId, stationId, 'GetVariables', 'getVariableData', data, requestedBy);
     const results = answers.flatMap(({ answer }) => answer.getVariableResult);
     await this.remember(tenantId, stationId, results.filter((r) => r.attributeStatus === 'Accepted'));
     return { getVariableResult: results, calls: answers.length };
@@ -59,9 +60,10 @@ export class VariablesService {
     tenantId: string,
     stationId: string,
     data: SetVariableData[],
+    requestedBy: RequestedBy,
   ): Promise<{ setVariableResult: SetVariableResult[]; calls: number; rebootRequired: boolean }> {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'use get-configuration / change-configuration');
-    const { answers } = await this.deps.split.send<SetVariableData, { setVariableResult: SetVariableResult[] }>(tenantId, stationId, 'SetVariables', 'setVariableData', data);
+    const { answers } = await this.deps.split.send<SetVariableData, { setVariableResult: SetVariableResult[] }>(tenantId, stationId, 'SetVariables', 'setVariableData', data, requestedBy);
     const results: SetVariableResult[] = [];
     for (const { chunk, answer } of answers) {
       results.push(...answer.setVariableResult);
@@ -78,21 +80,21 @@ export class VariablesService {
   }
 
   /** B07: the report arrives as NotifyReport parts under the returned requestId. */
-  async getBaseReport(tenantId: string, stationId: string, reportBase: string): Promise<{ requestId: number; status: string }> {
+  async getBaseReport(tenantId: string, stationId: string, reportBase: string, requestedBy: RequestedBy): Promise<{ requestId: number; status: string }> {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'use get-configuration / change-configuration');
     const requestId = this.deps.requestIds.take();
-    const answer = (await this.deps.commands.send(tenantId, stationId, 'GetBaseReport', { requestId, reportBase })) as { status: string };
+    const answer = (await this.deps.commands.send(tenantId, stationId, 'GetBaseReport', { requestId, reportBase }, { requestedBy })) as { status: string };
     return { requestId, status: answer.status };
   }
 
   /** B08: a custom report by criteria and/or component/variables. */
-  async getReport(tenantId: string, stationId: string, input: GetReportInput): Promise<{ requestId: number; status: string }> {
+  async getReport(tenantId: string, stationId: string, input: GetReportInput, requestedBy: RequestedBy): Promise<{ requestId: number; status: string }> {
     requireFamily(this.deps.commands, tenantId, stationId, '2.x', 'use get-configuration / change-configuration');
     const requestId = this.deps.requestIds.take();
     const payload: Record<string, unknown> = { requestId };
     if (input.componentVariable?.length) payload['componentVariable'] = input.componentVariable;
     if (input.componentCriteria?.length) payload['componentCriteria'] = input.componentCriteria;
-    const answer = (await this.deps.commands.send(tenantId, stationId, 'GetReport', payload)) as { status: string };
+    const answer = (await this.deps.commands.send(tenantId, stationId, 'GetReport', payload, { requestedBy })) as { status: string };
     return { requestId, status: answer.status };
   }
 

@@ -51,10 +51,11 @@ export function registerDiagnosticsRoutes(app: FastifyInstance, deps: Diagnostic
       },
     },
     async (request, reply) => {
-      const { tenantId } = principalOf(request);
+      const { tenantId, id: requestedBy } = principalOf(request);
       await stations.get(tenantId, request.params.id);
       const body = request.body ?? {};
       const view = await diagnostics.requestLog(tenantId, request.params.id, {
+        requestedBy,
         logType: body.logType ?? 'DiagnosticsLog',
         useGetLog: body.useGetLog,
         oldest: body.oldestTimestamp ? new Date(body.oldestTimestamp) : undefined,

@@ -76,7 +76,7 @@ export class DiagnosticsService {
     let status: string;
     let fileName: string | null = null;
     try {
-      const response = await this.deps.channel.send(tenantId, stationId, action, payload);
+      const response = await this.deps.channel.send(tenantId, stationId, action, payload, { requestedBy: input.requestedBy });
       // GetDiagnostics.conf has only the file name (absent: nothing to upload); GetLog answers a status.
       status = typeof response['status'] === 'string' ? response['status'] : 'Accepted';
       const named = response['fileName'] ?? response['filename'];

@@ -1,3 +1,5 @@
+import type { RequestedBy } from '../../platform/requester.js';
+
 export type LogType = 'DiagnosticsLog' | 'SecurityLog';
 
 export interface LogFileView {
@@ -26,6 +28,8 @@ export interface LogRequestView {
 
 export interface RequestLogInput {
   logType: LogType;
+  /** Who asked (the command history's requestedBy). */
+  requestedBy: RequestedBy;
   /** 1.6 only: GetLog of the security extension instead of GetDiagnostics for a DiagnosticsLog. */
   useGetLog?: boolean | undefined;
   oldest?: Date | undefined;

@@ -44,7 +44,7 @@ export function registerCampaignRoutes(app: FastifyInstance, deps: { campaigns: 
       },
     },
     async (request, reply) => {
-      const { tenantId } = principalOf(request);
+      const { tenantId, id: requestedBy } = principalOf(request);
       const body = request.body;
       if ((body.stationIds === undefined) === (body.siteId === undefined)) {
         throw new DomainError('InvalidInput', 'give exactly one of stationIds or siteId', { field: body.stationIds ? 'siteId' : 'stationIds' });
@@ -67,7 +67,7 @@ export function registerCampaignRoutes(app: FastifyInstance, deps: { campaigns: 
         batchSize: body.batchSize ?? 10,
         failureThresholdPercent: body.failureThresholdPercent ?? 10,
         installTimeoutS: body.installTimeoutS ?? 3600,
-      });
+      }, requestedBy);
       return reply.status(201).header('Location', `/api/v1/firmware-campaigns/${view.id}`).send(view);
     },
   );
@@ -86,7 +86,11 @@ export function registerCampaignRoutes(app: FastifyInstance, deps: { campaigns: 
     app.post<{ Params: { id: string } }>(
       `/api/v1/firmware-campaigns/:id/${action}`,
       { config: { minRole: 'operator' }, schema: { params: idParams } },
-      async (request) => campaigns[action](principalOf(request).tenantId, request.params.id),
+      async (request) => {
+        const { tenantId, id: requestedBy } = principalOf(request);
+        // Resuming sends the updates now due: on behalf of whoever resumed.
+        return action === 'resume' ? campaigns.resume(tenantId, request.params.id, requestedBy) : campaigns[action](tenantId, request.params.id);
+      },
     );
   }
 }

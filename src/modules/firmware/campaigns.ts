@@ -2,6 +2,7 @@ import type { EventBus } from '../../platform/bus.js';
 import type { Clock } from '../../platform/clock.js';
 import { DomainError, isDomainError } from '../../platform/errors.js';
 import type { IdSource } from '../../platform/ids.js';
+import { SYSTEM_REQUESTER, type RequestedBy } from '../../platform/requester.js';
 import type { FirmwareCampaignChanged, FirmwareStatusChanged } from './events.js';
 import type { FirmwareService } from './service.js';
 import { CampaignStore, type CampaignRow, type TargetRow } from './campaign-store.js';
@@ -37,6 +38,8 @@ const IN_FLIGHT: ReadonlySet<string> = new Set(['sent', 'downloading', 'installi
  * failure rate of the finished ones is compared with the threshold and the campaign pauses when it
  * passes it. Driven only by bus events (station statuses, boots) and `tick()` with the injected
  * clock (install time-outs), and every step runs in one queue so two events never race on a campaign.
+ * The updates an operator's create or resume sends at once are recorded as asked by that operator;
+ * those sent later, as stations finish or boot, as asked by the system.
  */
 export class FirmwareCampaigns {
   private queue: Promise<void> = Promise.resolve();
@@ -54,7 +57,7 @@ export class FirmwareCampaigns {
         if (event.payload.status !== 'Accepted') return;
         const { stationId } = event.payload;
         this.enqueue(async () => {
-          for (const id of await this.deps.store.waitingFor(event.tenantId, stationId)) await this.advance(id);
+          for (const id of await this.deps.store.waitingFor(event.tenantId, stationId)) await this.advance(id, SYSTEM_REQUESTER);
         }, { stationId });
       }),
     );
@@ -69,7 +72,7 @@ export class FirmwareCampaigns {
     return this.queue;
   }
 
-  async create(tenantId: string, input: CreateCampaignInput): Promise<CampaignView> {
+  async create(tenantId: string, input: CreateCampaignInput, requestedBy: RequestedBy): Promise<CampaignView> {
     await this.deps.firmware.getImage(tenantId, input.imageId);
     const stationIds = [...new Set(input.stationIds)];
     if (stationIds.length === 0) throw new DomainError('InvalidInput', 'a campaign needs at least one target station', { field: 'stationIds' });
@@ -105,7 +108,7 @@ export class FirmwareCampaigns {
     }));
     await this.deps.store.insert(campaign, targets);
     // Sending waits for stations' answers; the caller gets the campaign at once and follows progress.
-    this.enqueue(() => this.advance(id), { campaignId: id });
+    this.enqueue(() => this.advance(id, requestedBy), { campaignId: id });
     return this.get(tenantId, id);
   }
 
@@ -135,7 +138,7 @@ export class FirmwareCampaigns {
   }
 
   /** The failures seen so far are acknowledged: the threshold judges only stations that finish after this. */
-  async resume(tenantId: string, id: string): Promise<CampaignView> {
+  async resume(tenantId: string, id: string, requestedBy: RequestedBy): Promise<CampaignView> {
     await this.run(async () => {
       const row = await this.row(tenantId, id);
       if (row.status !== 'paused') throw new DomainError('Conflict', `campaign ${id} is ${row.status}, not paused`);
@@ -143,7 +146,7 @@ export class FirmwareCampaigns {
       await this.deps.store.patch(id, { acknowledged_failed: failed, acknowledged_finished: finished });
       await this.setStatus(row, 'running', null);
     });
-    this.enqueue(() => this.advance(id), { campaignId: id });
+    this.enqueue(() => this.advance(id, requestedBy), { campaignId: id });
     return this.get(tenantId, id);
   }
 
@@ -168,7 +171,7 @@ export class FirmwareCampaigns {
             await this.deps.store.patchTarget(campaign.id, target.station_id, { progress: 'failed', detail: 'no final status before the install time-out', deadline_at: null, updated_at: now });
           }
         }
-        await this.advance(campaign.id);
+        await this.advance(campaign.id, SYSTEM_REQUESTER);
       }
     });
   }
@@ -185,11 +188,11 @@ export class FirmwareCampaigns {
       updated_at: this.deps.clock.now(),
       ...(finished ? { deadline_at: null } : {}),
     });
-    await this.advance(campaignId);
+    await this.advance(campaignId, SYSTEM_REQUESTER);
   }
 
-  /** One step of the rollout: judge the failure rate, send what is due, open the next batch, finish. */
-  private async advance(id: string): Promise<void> {
+  /** One step of the rollout: judge the failure rate, send what is due (on behalf of `requestedBy`), open the next batch, finish. */
+  private async advance(id: string, requestedBy: RequestedBy): Promise<void> {
     let campaign = await this.deps.store.byId(id);
     if (!campaign || campaign.status !== 'running') return;
     for (;;) {
@@ -208,7 +211,7 @@ export class FirmwareCampaigns {
       }
       const due = targets.filter((t) => t.progress === 'pending' && t.batch <= campaign!.current_batch && this.deps.channel.isConnected(t.station_id));
       if (due.length > 0) {
-        await Promise.all(due.map((t) => this.send(campaign!, t)));
+        await Promise.all(due.map((t) => this.send(campaign!, t, requestedBy)));
         continue;
       }
       const inFlight = targets.some((t) => IN_FLIGHT.has(t.progress) && t.batch <= campaign!.current_batch);
@@ -221,10 +224,10 @@ export class FirmwareCampaigns {
     }
   }
 
-  private async send(campaign: CampaignRow, target: TargetRow): Promise<void> {
+  private async send(campaign: CampaignRow, target: TargetRow, requestedBy: RequestedBy): Promise<void> {
     const now = this.deps.clock.now();
     try {
-      const update = await this.deps.firmware.updateStation(campaign.tenant_id, target.station_id, campaign.image_id, { campaignId: campaign.id });
+      const update = await this.deps.firmware.updateStation(campaign.tenant_id, target.station_id, campaign.image_id, requestedBy, { campaignId: campaign.id });
       await this.deps.store.patchTarget(campaign.id, target.station_id, {
         progress: update.progress,
         update_id: update.requestId,

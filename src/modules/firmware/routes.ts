@@ -116,10 +116,10 @@ export function registerFirmwareRoutes(app: FastifyInstance, deps: FirmwareRoute
       },
     },
     async (request) => {
-      const { tenantId } = principalOf(request);
+      const { tenantId, id: requestedBy } = principalOf(request);
       await stations.get(tenantId, request.params.id);
       const { imageId, retrieveAt, installAt, retries, retryIntervalS } = request.body;
-      return firmware.updateStation(tenantId, request.params.id, imageId, {
+      return firmware.updateStation(tenantId, request.params.id, imageId, requestedBy, {
         retrieveAt: retrieveAt ? new Date(retrieveAt) : undefined,
         installAt: installAt ? new Date(installAt) : undefined,
         retries,

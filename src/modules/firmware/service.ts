@@ -3,6 +3,7 @@ import type { EventBus } from '../../platform/bus.js';
 import type { Clock } from '../../platform/clock.js';
 import { DomainError, isDomainError } from '../../platform/errors.js';
 import type { IdSource } from '../../platform/ids.js';
+import type { RequestedBy } from '../../platform/requester.js';
 import type { SignedLinks } from '../../platform/signed-links.js';
 import type { FirmwareStatusChanged } from './events.js';
 import { FirmwareStore, toImageView, toUpdateView } from './store.js';
@@ -101,7 +102,7 @@ export class FirmwareService {
    * SignedUpdateFirmware for a signed image, 2.0.1 UpdateFirmware with signature and signing
    * certificate when the image has them (L01.FR.01). The row is written first: its id is the requestId.
    */
-  async updateStation(tenantId: string, stationId: string, imageId: string, options: UpdateOptions = {}): Promise<FirmwareUpdateView> {
+  async updateStation(tenantId: string, stationId: string, imageId: string, requestedBy: RequestedBy, options: UpdateOptions = {}): Promise<FirmwareUpdateView> {
     const image = await this.imageRow(tenantId, imageId);
     const version = this.deps.channel.versionOf(tenantId, stationId);
     if (!version) throw new DomainError('StationOffline', `station ${stationId} is not connected`);
@@ -140,7 +141,7 @@ export class FirmwareService {
           };
     let status: string;
     try {
-      const response = await this.deps.channel.send(tenantId, stationId, action, payload);
+      const response = await this.deps.channel.send(tenantId, stationId, action, payload, { requestedBy });
       // 1.6 UpdateFirmware.conf is empty: the station only tells how it goes by FirmwareStatusNotification.
       status = typeof response['status'] === 'string' ? response['status'] : 'Sent';
     } catch (err) {

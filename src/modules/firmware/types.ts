@@ -1,3 +1,5 @@
+import type { CallOptions } from '../../platform/requester.js';
+
 export type OcppVersionLabel = '1.6' | '2.0.1' | '2.1';
 
 /** Where one station stands in an update, whatever its OCPP version calls the steps. */
@@ -83,7 +85,7 @@ export interface UpdateOptions {
 
 /** The station side the firmware module needs: send a CALL, and know the link's version. */
 export interface StationChannel {
-  send(tenantId: string, stationId: string, action: string, payload: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
+  send(tenantId: string, stationId: string, action: string, payload: Record<string, unknown>, call: CallOptions): Promise<Record<string, unknown>>;
   isConnected(stationId: string): boolean;
   /** The version of the live link; undefined when the station is not connected to this node. */
   versionOf(tenantId: string, stationId: string): OcppVersionLabel | undefined;

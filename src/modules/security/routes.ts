@@ -43,8 +43,8 @@ export function registerSecurityRoutes(app: FastifyInstance, deps: SecurityRoute
     '/api/v1/stations/:id/rotate-password',
     { config: { minRole: 'admin' }, schema: { params: stationIdParams } },
     async (request) => {
-      const { tenantId } = principalOf(request);
-      return security.rotatePassword(tenantId, request.params.id);
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return security.rotatePassword(tenantId, request.params.id, requestedBy);
     },
   );
 
@@ -67,8 +67,8 @@ export function registerSecurityRoutes(app: FastifyInstance, deps: SecurityRoute
       },
     },
     async (request) => {
-      const { tenantId } = principalOf(request);
-      return security.upgradeSecurityProfile(tenantId, request.params.id, request.body);
+      const { tenantId, id: requestedBy } = principalOf(request);
+      return security.upgradeSecurityProfile(tenantId, request.params.id, request.body, requestedBy);
     },
   );
 
@@ -90,8 +90,8 @@ export function registerSecurityRoutes(app: FastifyInstance, deps: SecurityRoute
       },
     },
     async (request) => {
-      const { tenantId } = principalOf(request);
-      const response = await security.installCertificate(tenantId, request.params.id, request.body.certificateType, request.body.certificate);
+      const { tenantId, id: requestedBy } = principalOf(request);
+      const response = await security.installCertificate(tenantId, request.params.id, request.body.certificateType, request.body.certificate, requestedBy);
       return { action: 'InstallCertificate', response };
     },
   );
@@ -106,8 +106,8 @@ export function registerSecurityRoutes(app: FastifyInstance, deps: SecurityRoute
       },
     },
     async (request) => {
-      const { tenantId } = principalOf(request);
-      const response = await security.deleteCertificate(tenantId, request.params.id, request.body.certificateHashData);
+      const { tenantId, id: requestedBy } = principalOf(request);
+      const response = await security.deleteCertificate(tenantId, request.params.id, request.body.certificateHashData, requestedBy);
       return { action: 'DeleteCertificate', response };
     },
   );
@@ -126,8 +126,8 @@ export function registerSecurityRoutes(app: FastifyInstance, deps: SecurityRoute
       },
     },
     async (request) => {
-      const { tenantId } = principalOf(request);
-      const response = await security.getInstalledCertificateIds(tenantId, request.params.id, request.body?.certificateType ?? []);
+      const { tenantId, id: requestedBy } = principalOf(request);
+      const response = await security.getInstalledCertificateIds(tenantId, request.params.id, request.body?.certificateType ?? [], requestedBy);
       return { action: 'GetInstalledCertificateIds', response };
     },
   );

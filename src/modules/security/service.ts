@@ -22,6 +22,7 @@ import type {
   StationAnswer,
   StationCredentials,
 } from './types.js';
+import type { RequestedBy } from '../../platform/requester.js';
 
 /** Upper bound on how long an OCSP answer is reused, whatever its nextUpdate. */
 const OCSP_MAX_AGE_MS = 60 * 60_000;
@@ -143,7 +144,7 @@ export class SecurityService {
    * stored one only when the station accepted it. While the answer is awaited the station may
    * already reconnect with the new password; the old one keeps working until it accepted.
    */
-  async rotatePassword(tenantId: string, stationId: string): Promise<{ accepted: boolean; response: StationAnswer }> {
+  async rotatePassword(tenantId: string, stationId: string, requestedBy: RequestedBy): Promise<{ accepted: boolean; response: StationAnswer }> {
     const station = await this.deps.stations.get(tenantId, stationId);
     if (station.securityProfile === 0 || station.securityProfile === 3) {
       throw new DomainError('Conflict', `station ${stationId} is on security profile ${station.securityProfile}, which uses no password`);
@@ -153,13 +154,13 @@ export class SecurityService {
     if (this.rotating.has(stationId)) throw new DomainError('Conflict', `a password rotation for ${stationId} is waiting for the station's answer`);
     this.rotating.add(stationId);
     try {
-      return await this.rotate(tenantId, stationId, flavour);
+      return await this.rotate(tenantId, stationId, flavour, requestedBy);
     } finally {
       this.rotating.delete(stationId);
     }
   }
 
-  private async rotate(tenantId: string, stationId: string, flavour: '1.6' | '2.x'): Promise<{ accepted: boolean; response: StationAnswer }> {
+  private async rotate(tenantId: string, stationId: string, flavour: '1.6' | '2.x', requestedBy: RequestedBy): Promise<{ accepted: boolean; response: StationAnswer }> {
     const password = generateStationPassword(flavour);
     const hash = await hashPassword(password, this.deps.passwordCost);
     const entry = { tenantId, hash, expiresAtMs: this.deps.clock.nowMs() + PENDING_PASSWORD_GRACE_MS, adopted: false };
@@ -168,7 +169,7 @@ export class SecurityService {
     // stays for the grace period and the first login with the new password confirms it.
     let result: { accepted: boolean; response: StationAnswer };
     try {
-      result = await this.deps.commands.setBasicAuthPassword(tenantId, stationId, password);
+      result = await this.deps.commands.setBasicAuthPassword(tenantId, stationId, password, requestedBy);
     } catch (err) {
       // The station may have switched and reconnected before answering: that login confirmed it.
       if (entry.adopted) return { accepted: true, response: {} };
@@ -198,7 +199,7 @@ export class SecurityService {
   }
 
   /** A05 / 1.6 security §2.1: never to a lower or equal profile (A00.FR.005, A05.FR.07). */
-  async upgradeSecurityProfile(tenantId: string, stationId: string, request: ProfileUpgradeRequest): Promise<ProfileUpgradeAnswer> {
+  async upgradeSecurityProfile(tenantId: string, stationId: string, request: ProfileUpgradeRequest, requestedBy: RequestedBy): Promise<ProfileUpgradeAnswer> {
     const station = await this.deps.stations.get(tenantId, stationId);
     if (request.securityProfile <= station.securityProfile) {
       throw new DomainError('Conflict', `station ${stationId} is on security profile ${station.securityProfile}; a profile can only be raised (A00.FR.005)`, {
@@ -207,7 +208,7 @@ export class SecurityService {
     }
     this.pendingProfiles.set(stationId, request.securityProfile);
     try {
-      const answer = await this.deps.commands.upgradeSecurityProfile(tenantId, stationId, request);
+      const answer = await this.deps.commands.upgradeSecurityProfile(tenantId, stationId, request, requestedBy);
       if (!answer.accepted) this.pendingProfiles.delete(stationId);
       return answer;
     } catch (err) {
@@ -224,24 +225,24 @@ export class SecurityService {
     this.publish({ type: 'StationSecurityProfileUpgraded', tenantId, occurredAt: this.deps.clock.now(), payload: { stationId, from, to } });
   }
 
-  async installCertificate(tenantId: string, stationId: string, type: InstallableCertificateType, certificatePem: string): Promise<StationAnswer> {
+  async installCertificate(tenantId: string, stationId: string, type: InstallableCertificateType, certificatePem: string, requestedBy: RequestedBy): Promise<StationAnswer> {
     await this.deps.stations.get(tenantId, stationId);
     try {
       new x509.X509Certificate(certificatePem.trim());
     } catch {
       throw new DomainError('InvalidInput', 'certificate is not a PEM X.509 certificate', { field: 'certificate' });
     }
-    return this.deps.commands.installCertificate(tenantId, stationId, type, certificatePem);
+    return this.deps.commands.installCertificate(tenantId, stationId, type, certificatePem, requestedBy);
   }
 
-  async deleteCertificate(tenantId: string, stationId: string, hash: CertificateHashData): Promise<StationAnswer> {
+  async deleteCertificate(tenantId: string, stationId: string, hash: CertificateHashData, requestedBy: RequestedBy): Promise<StationAnswer> {
     await this.deps.stations.get(tenantId, stationId);
-    return this.deps.commands.deleteCertificate(tenantId, stationId, hash);
+    return this.deps.commands.deleteCertificate(tenantId, stationId, hash, requestedBy);
   }
 
-  async getInstalledCertificateIds(tenantId: string, stationId: string, types: ListableCertificateType[]): Promise<StationAnswer> {
+  async getInstalledCertificateIds(tenantId: string, stationId: string, types: ListableCertificateType[], requestedBy: RequestedBy): Promise<StationAnswer> {
     await this.deps.stations.get(tenantId, stationId);
-    return this.deps.commands.getInstalledCertificateIds(tenantId, stationId, types);
+    return this.deps.commands.getInstalledCertificateIds(tenantId, stationId, types, requestedBy);
   }
 
   private publish(event: SecurityEvent): void {

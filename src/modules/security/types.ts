@@ -1,4 +1,5 @@
 import type { SecurityProfile, StationCredentials } from '../stations/index.js';
+import type { RequestedBy } from '../../platform/requester.js';
 
 /** 2.0.1 CertificateSigningUseEnumType; 1.6 security only knows the station certificate. */
 export type SigningUse = 'ChargingStationCertificate' | 'V2GCertificate';
@@ -41,13 +42,14 @@ export interface ProfileUpgradeAnswer {
  * the station's version (1.6 security whitepaper or 2.0.1 blocks A and M).
  */
 export interface SecurityCommands {
+  /** Answers the station's own SignCertificate: asked by the system. */
   certificateSigned(tenantId: string, stationId: string, chainPem: string, use: SigningUse): Promise<StationAnswer>;
   /** A01 / 1.6 AuthorizationKey; resolves with whether the station accepted the new password. */
-  setBasicAuthPassword(tenantId: string, stationId: string, password: string): Promise<{ accepted: boolean; response: StationAnswer }>;
-  upgradeSecurityProfile(tenantId: string, stationId: string, request: ProfileUpgradeRequest): Promise<ProfileUpgradeAnswer>;
-  installCertificate(tenantId: string, stationId: string, type: InstallableCertificateType, certificatePem: string): Promise<StationAnswer>;
-  deleteCertificate(tenantId: string, stationId: string, hash: CertificateHashData): Promise<StationAnswer>;
-  getInstalledCertificateIds(tenantId: string, stationId: string, types: ListableCertificateType[]): Promise<StationAnswer>;
+  setBasicAuthPassword(tenantId: string, stationId: string, password: string, requestedBy: RequestedBy): Promise<{ accepted: boolean; response: StationAnswer }>;
+  upgradeSecurityProfile(tenantId: string, stationId: string, request: ProfileUpgradeRequest, requestedBy: RequestedBy): Promise<ProfileUpgradeAnswer>;
+  installCertificate(tenantId: string, stationId: string, type: InstallableCertificateType, certificatePem: string, requestedBy: RequestedBy): Promise<StationAnswer>;
+  deleteCertificate(tenantId: string, stationId: string, hash: CertificateHashData, requestedBy: RequestedBy): Promise<StationAnswer>;
+  getInstalledCertificateIds(tenantId: string, stationId: string, types: ListableCertificateType[], requestedBy: RequestedBy): Promise<StationAnswer>;
   /** '1.6' for stations on the 1.6 security extension, else the 2.x label; undefined when offline. */
   passwordFlavour(tenantId: string, stationId: string): '1.6' | '2.x' | undefined;
 }

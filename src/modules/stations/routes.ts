@@ -183,9 +183,9 @@ export function registerStationRoutes(app: FastifyInstance, deps: StationRoutesD
       },
     },
     async (request) => {
-      const { tenantId } = principalOf(request);
+      const { tenantId, id: requestedBy } = principalOf(request);
       await stations.get(tenantId, request.params.id);
-      const response = await commands.send(tenantId, request.params.id, request.params.action, request.body ?? {}, request.query.timeoutMs);
+      const response = await commands.send(tenantId, request.params.id, request.params.action, request.body ?? {}, { requestedBy, timeoutMs: request.query.timeoutMs });
       return { action: request.params.action, response };
     },
   );

@@ -1,3 +1,5 @@
+import type { CallOptions } from '../../platform/requester.js';
+
 export type BootStatus = 'Accepted' | 'Pending' | 'Rejected';
 export const BOOT_STATUSES: readonly BootStatus[] = ['Accepted', 'Pending', 'Rejected'];
 
@@ -110,7 +112,7 @@ export type BootGate = (station: { tenantId: string; stationId: string; info: Bo
 
 /** Sends a CSMS-initiated OCPP call to a station wherever its socket is; implemented by the gateway. */
 export interface StationCommands {
-  send(tenantId: string, stationId: string, action: string, payload: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
+  send(tenantId: string, stationId: string, action: string, payload: Record<string, unknown>, call: CallOptions): Promise<Record<string, unknown>>;
   isConnected(stationId: string): boolean;
   frames(stationId: string): { at: string; direction: 'in' | 'out'; frame: string }[];
 }

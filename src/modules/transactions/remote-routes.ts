@@ -37,11 +37,13 @@ export function registerRemoteControlRoutes(app: FastifyInstance, remote: Remote
       const body = request.body;
       // A bare string is an idTag as 1.6 knows it: matched on its uid whatever its type.
       const idToken = typeof body.idToken === 'string' ? { idToken: body.idToken, type: '' } : body.idToken;
-      return remote.start(principalOf(request).tenantId, {
+      const principal = principalOf(request);
+      return remote.start(principal.tenantId, {
         stationId: body.stationId,
         evseId: body.evseId,
         idToken,
         waitMs: Math.round((body.waitSeconds ?? 30) * 1000),
+        requestedBy: principal.id,
       });
     },
   );
@@ -54,7 +56,7 @@ export function registerRemoteControlRoutes(app: FastifyInstance, remote: Remote
     },
     async (request) => {
       const principal = principalOf(request);
-      return remote.stop(principal.tenantId, request.params.id, stationScopeOf(principal));
+      return remote.stop(principal.tenantId, request.params.id, principal.id, stationScopeOf(principal));
     },
   );
 }

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { EventBus } from '../../platform/bus.js';
 import { DomainError } from '../../platform/errors.js';
+import type { RequestedBy } from '../../platform/requester.js';
 import type { TransactionStarted } from './events.js';
 import type { TransactionsService } from './service.js';
 import type { IdToken, TokenAuthorizer } from './types.js';
@@ -11,11 +12,13 @@ export interface ChargingCommands {
     tenantId: string,
     stationId: string,
     command: { evseId?: number | undefined; idToken: IdToken; remoteStartId: number },
+    requestedBy: RequestedBy,
   ): Promise<{ status: 'Accepted' | 'Rejected'; transactionId?: string | undefined; statusInfo?: Record<string, unknown> | undefined }>;
   stop(
     tenantId: string,
     stationId: string,
     command: { transactionId: string | number },
+    requestedBy: RequestedBy,
   ): Promise<{ status: 'Accepted' | 'Rejected'; statusInfo?: Record<string, unknown> | undefined }>;
 }
 
@@ -25,6 +28,8 @@ export interface RemoteStartRequest {
   idToken: IdToken;
   /** How long to wait for the transaction to start before answering without a session id. */
   waitMs: number;
+  /** Who asked (the command history's requestedBy). */
+  requestedBy: RequestedBy;
 }
 
 export interface RemoteStartResult {
@@ -57,11 +62,12 @@ export class RemoteControl {
     const remoteStartId = randomInt(1, 2 ** 31 - 1);
     const started = this.awaitStart(tenantId, request, remoteStartId);
     try {
-      const answer = await this.deps.commands.start(tenantId, request.stationId, {
-        evseId: request.evseId,
-        idToken: request.idToken,
-        remoteStartId,
-      });
+      const answer = await this.deps.commands.start(
+        tenantId,
+        request.stationId,
+        { evseId: request.evseId, idToken: request.idToken, remoteStartId },
+        request.requestedBy,
+      );
       if (answer.status !== 'Accepted') {
         started.cancel();
         return { status: 'Rejected', remoteStartId, sessionId: null, statusInfo: answer.statusInfo };
@@ -86,12 +92,13 @@ export class RemoteControl {
   async stop(
     tenantId: string,
     sessionId: string,
+    requestedBy: RequestedBy,
     stationIds?: readonly string[],
   ): Promise<{ status: 'Accepted' | 'Rejected'; statusInfo?: Record<string, unknown> | undefined }> {
     const session = await this.deps.transactions.get(tenantId, sessionId);
     if (stationIds && !stationIds.includes(session.stationId)) throw new DomainError('NotFound', `session ${sessionId} not found`);
     if (session.status === 'finished') throw new DomainError('Conflict', `session ${sessionId} has already finished`);
-    return this.deps.commands.stop(tenantId, session.stationId, { transactionId: session.transactionId });
+    return this.deps.commands.stop(tenantId, session.stationId, { transactionId: session.transactionId }, requestedBy);
   }
 
   private async findByTransactionId(tenantId: string, stationId: string, transactionId: string): Promise<string | null> {

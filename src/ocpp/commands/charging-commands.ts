@@ -1,4 +1,5 @@
 import { DomainError } from '../../platform/errors.js';
+import type { RequestedBy } from '../../platform/requester.js';
 import type { OcppGateway } from '../gateway/gateway.js';
 
 export interface StartChargingCommand {
@@ -29,12 +30,12 @@ export interface CommandAnswer {
 export class ChargingCommandMapper {
   constructor(private readonly gateway: OcppGateway) {}
 
-  async start(tenantId: string, stationId: string, command: StartChargingCommand): Promise<CommandAnswer> {
+  async start(tenantId: string, stationId: string, command: StartChargingCommand, requestedBy: RequestedBy): Promise<CommandAnswer> {
     const version = this.versionOf(tenantId, stationId);
     if (version === 'ocpp1.6') {
       const payload: Record<string, unknown> = { idTag: command.idToken.idToken };
       if (command.evseId !== undefined) payload['connectorId'] = command.evseId;
-      const answer = await this.gateway.send(tenantId, stationId, 'RemoteStartTransaction', payload);
+      const answer = await this.gateway.send(tenantId, stationId, 'RemoteStartTransaction', payload, { requestedBy });
       return { status: answer['status'] === 'Accepted' ? 'Accepted' : 'Rejected' };
     }
     if (!command.idToken.type) {
@@ -42,7 +43,7 @@ export class ChargingCommandMapper {
     }
     const payload: Record<string, unknown> = { idToken: command.idToken, remoteStartId: command.remoteStartId };
     if (command.evseId !== undefined) payload['evseId'] = command.evseId;
-    const answer = await this.gateway.send(tenantId, stationId, 'RequestStartTransaction', payload);
+    const answer = await this.gateway.send(tenantId, stationId, 'RequestStartTransaction', payload, { requestedBy });
     return {
       status: answer['status'] === 'Accepted' ? 'Accepted' : 'Rejected',
       transactionId: typeof answer['transactionId'] === 'string' ? answer['transactionId'] : undefined,
@@ -50,15 +51,15 @@ export class ChargingCommandMapper {
     };
   }
 
-  async stop(tenantId: string, stationId: string, command: StopChargingCommand): Promise<CommandAnswer> {
+  async stop(tenantId: string, stationId: string, command: StopChargingCommand, requestedBy: RequestedBy): Promise<CommandAnswer> {
     const version = this.versionOf(tenantId, stationId);
     if (version === 'ocpp1.6') {
       const transactionId = Number(command.transactionId);
       if (!Number.isInteger(transactionId)) throw new DomainError('InvalidInput', 'a 1.6 transaction id is an integer');
-      const answer = await this.gateway.send(tenantId, stationId, 'RemoteStopTransaction', { transactionId });
+      const answer = await this.gateway.send(tenantId, stationId, 'RemoteStopTransaction', { transactionId }, { requestedBy });
       return { status: answer['status'] === 'Accepted' ? 'Accepted' : 'Rejected' };
     }
-    const answer = await this.gateway.send(tenantId, stationId, 'RequestStopTransaction', { transactionId: String(command.transactionId) });
+    const answer = await this.gateway.send(tenantId, stationId, 'RequestStopTransaction', { transactionId: String(command.transactionId) }, { requestedBy });
     return { status: answer['status'] === 'Accepted' ? 'Accepted' : 'Rejected', statusInfo: answer['statusInfo'] as Record<string, unknown> | undefined };
   }
 

@@ -3,6 +3,7 @@ import type { OcppGateway } from '../gateway/gateway.js';
 import type { OcppVersion } from '../rpc/versions.js';
 import { versionLabel } from '../rpc/versions.js';
 import type { CommandOutcome } from '../../modules/commands/index.js';
+import type { RequestedBy } from '../../platform/requester.js';
 
 export type CommandSender = Pick<OcppGateway, 'send' | 'versionOf'>;
 
@@ -13,9 +14,15 @@ export function connectedVersion(sender: CommandSender, tenantId: string, statio
   return version;
 }
 
-/** Sends one CALL and describes it as a command outcome. */
-export async function sendCommand(sender: CommandSender, tenantId: string, stationId: string, version: OcppVersion, action: string, request: Record<string, unknown>): Promise<CommandOutcome> {
-  const response = await sender.send(tenantId, stationId, action, request);
+/** Sends one CALL on behalf of `requestedBy` and describes it as a command outcome. */
+export async function sendCommand(
+  sender: CommandSender,
+  to: { tenantId: string; stationId: string; version: OcppVersion; requestedBy: RequestedBy },
+  action: string,
+  request: Record<string, unknown>,
+): Promise<CommandOutcome> {
+  const { tenantId, stationId, version, requestedBy } = to;
+  const response = await sender.send(tenantId, stationId, action, request, { requestedBy });
   const status = response['status'];
   return { action, ocppVersion: versionLabel(version), request, response, status: typeof status === 'string' ? status : 'Answered' };
 }

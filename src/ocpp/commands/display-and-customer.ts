@@ -1,5 +1,6 @@
 import { DomainError } from '../../platform/errors.js';
-import { PartCollector, currentRequester, type CommandOutcome, type CustomerInformationCommand, type CustomerInformationReports, type DisplayMessageFilter, type DisplayMessagesOutcome } from '../../modules/commands/index.js';
+import { PartCollector, type CommandOutcome, type CustomerInformationCommand, type CustomerInformationReports, type DisplayMessageFilter, type DisplayMessagesOutcome } from '../../modules/commands/index.js';
+import type { RequestedBy } from '../../platform/requester.js';
 import type { OcppVersion } from '../rpc/versions.js';
 import { connectedVersion, newRequestId, sendCommand, type CommandSender } from './command-sender.js';
 
@@ -14,18 +15,18 @@ export interface DisplayAndCustomerDeps {
 export class DisplayAndCustomerMapper {
   constructor(private readonly deps: DisplayAndCustomerDeps) {}
 
-  setDisplayMessage(tenantId: string, stationId: string, message: Record<string, unknown>): Promise<CommandOutcome> {
+  setDisplayMessage(tenantId: string, stationId: string, message: Record<string, unknown>, requestedBy: RequestedBy): Promise<CommandOutcome> {
     const version = this.v2(tenantId, stationId, 'display messages');
-    return sendCommand(this.deps.sender, tenantId, stationId, version, 'SetDisplayMessage', { message });
+    return sendCommand(this.deps.sender, { tenantId, stationId, version, requestedBy }, 'SetDisplayMessage', { message });
   }
 
-  clearDisplayMessage(tenantId: string, stationId: string, id: number): Promise<CommandOutcome> {
+  clearDisplayMessage(tenantId: string, stationId: string, id: number, requestedBy: RequestedBy): Promise<CommandOutcome> {
     const version = this.v2(tenantId, stationId, 'display messages');
-    return sendCommand(this.deps.sender, tenantId, stationId, version, 'ClearDisplayMessage', { id });
+    return sendCommand(this.deps.sender, { tenantId, stationId, version, requestedBy }, 'ClearDisplayMessage', { id });
   }
 
   /** O04: Accepted is followed by NotifyDisplayMessages parts; Unknown means none match. */
-  async getDisplayMessages(tenantId: string, stationId: string, filter: DisplayMessageFilter, waitMs: number): Promise<DisplayMessagesOutcome> {
+  async getDisplayMessages(tenantId: string, stationId: string, filter: DisplayMessageFilter, waitMs: number, requestedBy: RequestedBy): Promise<DisplayMessagesOutcome> {
     const version = this.v2(tenantId, stationId, 'display messages');
     const requestId = newRequestId();
     const request: Record<string, unknown> = { requestId };
@@ -35,7 +36,7 @@ export class DisplayAndCustomerMapper {
     const key = PartCollector.key(tenantId, stationId, requestId);
     const parts = this.deps.displayMessages.wait(key, waitMs);
     try {
-      const outcome = await sendCommand(this.deps.sender, tenantId, stationId, version, 'GetDisplayMessages', request);
+      const outcome = await sendCommand(this.deps.sender, { tenantId, stationId, version, requestedBy }, 'GetDisplayMessages', request);
       if (outcome.status !== 'Accepted') {
         this.deps.displayMessages.cancel(key);
         return { ...outcome, requestId, messages: [], complete: true };
@@ -49,7 +50,7 @@ export class DisplayAndCustomerMapper {
   }
 
   /** N09/N10: the answer is stored, and with report=true the data parts are assembled and stored. */
-  async customerInformation(tenantId: string, stationId: string, command: CustomerInformationCommand, waitMs: number): Promise<CommandOutcome & { requestId: number }> {
+  async customerInformation(tenantId: string, stationId: string, command: CustomerInformationCommand, waitMs: number, requestedBy: RequestedBy): Promise<CommandOutcome & { requestId: number }> {
     const version = this.v2(tenantId, stationId, 'CustomerInformation');
     const reports = this.deps.customerInformation;
     const requestId = newRequestId();
@@ -59,8 +60,8 @@ export class DisplayAndCustomerMapper {
     if (command.customerCertificate !== undefined) request['customerCertificate'] = command.customerCertificate;
     const parts = command.report ? reports.wait(tenantId, stationId, requestId, waitMs) : undefined;
     try {
-      const outcome = await sendCommand(this.deps.sender, tenantId, stationId, version, 'CustomerInformation', request);
-      await reports.requested(tenantId, stationId, requestId, currentRequester(), outcome.status);
+      const outcome = await sendCommand(this.deps.sender, { tenantId, stationId, version, requestedBy }, 'CustomerInformation', request);
+      await reports.requested(tenantId, stationId, requestId, requestedBy, outcome.status);
       if (parts && outcome.status === 'Accepted') await parts;
       else reports.cancel(tenantId, stationId, requestId);
       return { ...outcome, requestId };

@@ -1,5 +1,6 @@
 import type { LocalListChannel, LocalListLimits, LocalListProtocol, PlannedMessage } from '../../modules/commands/index.js';
 import { GROUP_ID_TOKEN_TYPE } from '../../modules/authorization/index.js';
+import type { RequestedBy } from '../../platform/requester.js';
 import { connectedVersion, type CommandSender } from './command-sender.js';
 
 /**
@@ -14,17 +15,17 @@ export class LocalListMessages implements LocalListChannel {
     return connectedVersion(this.sender, tenantId, stationId) === 'ocpp1.6' ? '1.6' : '2.0.1';
   }
 
-  async limits(tenantId: string, stationId: string): Promise<LocalListLimits> {
+  async limits(tenantId: string, stationId: string, requestedBy: RequestedBy): Promise<LocalListLimits> {
     try {
       if (this.protocolOf(tenantId, stationId) === '1.6') {
-        const answer = await this.sender.send(tenantId, stationId, 'GetConfiguration', { key: ['SendLocalListMaxLength', 'LocalAuthListMaxLength'] });
+        const answer = await this.sender.send(tenantId, stationId, 'GetConfiguration', { key: ['SendLocalListMaxLength', 'LocalAuthListMaxLength'] }, { requestedBy });
         const keys = (answer['configurationKey'] ?? []) as { key: string; value?: string }[];
         const value = (name: string) => positive(keys.find((k) => k.key === name)?.value);
         return definedOnly({ itemsPerMessage: value('SendLocalListMaxLength'), maxEntries: value('LocalAuthListMaxLength') });
       }
       const answer = await this.sender.send(tenantId, stationId, 'GetVariables', {
         getVariableData: [{ component: { name: 'LocalAuthListCtrlr' }, variable: { name: 'ItemsPerMessage' } }],
-      });
+      }, { requestedBy });
       const results = (answer['getVariableResult'] ?? []) as { attributeStatus: string; attributeValue?: string }[];
       const items = results[0]?.attributeStatus === 'Accepted' ? positive(results[0].attributeValue) : undefined;
       return definedOnly({ itemsPerMessage: items });
@@ -34,7 +35,7 @@ export class LocalListMessages implements LocalListChannel {
     }
   }
 
-  async send(tenantId: string, stationId: string, message: PlannedMessage): Promise<{ status: string }> {
+  async send(tenantId: string, stationId: string, message: PlannedMessage, requestedBy: RequestedBy): Promise<{ status: string }> {
     const protocol = this.protocolOf(tenantId, stationId);
     const payload: Record<string, unknown> =
       protocol === '1.6'
@@ -61,13 +62,13 @@ export class LocalListMessages implements LocalListChannel {
         return { idToken, idTokenInfo: info };
       });
     }
-    const answer = await this.sender.send(tenantId, stationId, 'SendLocalList', payload);
+    const answer = await this.sender.send(tenantId, stationId, 'SendLocalList', payload, { requestedBy });
     return { status: String(answer['status']) };
   }
 
-  async version(tenantId: string, stationId: string): Promise<number> {
+  async version(tenantId: string, stationId: string, requestedBy: RequestedBy): Promise<number> {
     const protocol = this.protocolOf(tenantId, stationId);
-    const answer = await this.sender.send(tenantId, stationId, 'GetLocalListVersion', {});
+    const answer = await this.sender.send(tenantId, stationId, 'GetLocalListVersion', {}, { requestedBy });
     return Number(protocol === '1.6' ? answer['listVersion'] : answer['versionNumber']);
   }
 }

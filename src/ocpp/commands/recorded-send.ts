@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../platform/clock.js';
 import { isDomainError } from '../../platform/errors.js';
-import { currentRequester, type CommandHistory } from '../../modules/commands/index.js';
+import type { CommandHistory } from '../../modules/commands/index.js';
+import { SYSTEM_REQUESTER } from '../../platform/requester.js';
 import type { OcppGateway } from '../gateway/gateway.js';
 
 export interface RecordingDeps {
@@ -13,15 +14,16 @@ export interface RecordingDeps {
 /**
  * Wraps the gateway's `send` in place, so every CSMS-initiated CALL is recorded whichever module
  * or route holds the gateway: the typed commands, the generic passthrough, the reconnect check,
- * and modules added later (ADR 017). What never left is not recorded: a request that fails schema
+ * and modules added later (ADR 017). Who asked comes with each call (`call.requestedBy`, passed
+ * from the API route down; absent: the system). What never left is not recorded: a request that fails schema
  * validation, or one for a station that is not connected. A station that drops the connection
  * while a CALL waits is recorded as StationOffline.
  */
 export function recordOutgoingCalls(gateway: Pick<OcppGateway, 'send' | 'versionOf'>, deps: RecordingDeps): void {
   const send = gateway.send.bind(gateway);
-  gateway.send = async (tenantId, stationId, action, payload, timeoutMs) => {
-    if (!gateway.versionOf(tenantId, stationId)) return send(tenantId, stationId, action, payload, timeoutMs);
-    const requestedBy = currentRequester();
+  gateway.send = async (tenantId, stationId, action, payload, call) => {
+    if (!gateway.versionOf(tenantId, stationId)) return send(tenantId, stationId, action, payload, call);
+    const requestedBy = call?.requestedBy ?? SYSTEM_REQUESTER;
     const startedAt = deps.clock.now();
     const t0 = performance.now();
     const finish = async (outcome: { response?: Record<string, unknown>; error?: string }) => {
@@ -33,7 +35,7 @@ export function recordOutgoingCalls(gateway: Pick<OcppGateway, 'send' | 'version
       }
     };
     try {
-      const response = await send(tenantId, stationId, action, payload, timeoutMs);
+      const response = await send(tenantId, stationId, action, payload, call);
       await finish({ response });
       return response;
     } catch (err) {

@@ -7,15 +7,15 @@ export function createRemoteCommands(deps: DisplayAndCustomerDeps): RemoteComman
   const station = new StationCommandMapper(deps.sender);
   const v2 = new DisplayAndCustomerMapper(deps);
   return {
-    reset: (t, s, c) => station.reset(t, s, c),
-    unlock: (t, s, c) => station.unlock(t, s, c),
-    changeAvailability: (t, s, c) => station.changeAvailability(t, s, c),
-    trigger: (t, s, c) => station.trigger(t, s, c),
-    clearCache: (t, s) => station.clearCache(t, s),
-    dataTransfer: (t, s, c) => station.dataTransfer(t, s, c),
-    setDisplayMessage: (t, s, m) => v2.setDisplayMessage(t, s, m),
-    getDisplayMessages: (t, s, f, w) => v2.getDisplayMessages(t, s, f, w),
-    clearDisplayMessage: (t, s, id) => v2.clearDisplayMessage(t, s, id),
-    customerInformation: (t, s, c, w) => v2.customerInformation(t, s, c, w),
+    reset: (t, s, c, by) => station.reset(t, s, c, by),
+    unlock: (t, s, c, by) => station.unlock(t, s, c, by),
+    changeAvailability: (t, s, c, by) => station.changeAvailability(t, s, c, by),
+    trigger: (t, s, c, by) => station.trigger(t, s, c, by),
+    clearCache: (t, s, by) => station.clearCache(t, s, by),
+    dataTransfer: (t, s, c, by) => station.dataTransfer(t, s, c, by),
+    setDisplayMessage: (t, s, m, by) => v2.setDisplayMessage(t, s, m, by),
+    getDisplayMessages: (t, s, f, w, by) => v2.getDisplayMessages(t, s, f, w, by),
+    clearDisplayMessage: (t, s, id, by) => v2.clearDisplayMessage(t, s, id, by),
+    customerInformation: (t, s, c, w, by) => v2.customerInformation(t, s, c, w, by),
   };
 }

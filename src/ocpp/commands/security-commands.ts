@@ -12,6 +12,7 @@ import type {
 import type { OcppGateway } from '../gateway/gateway.js';
 import type { Payload } from '../rpc/frames.js';
 import type { OcppVersion } from '../rpc/versions.js';
+import { SYSTEM_REQUESTER, type RequestedBy } from '../../platform/requester.js';
 
 type Gateway = Pick<OcppGateway, 'send' | 'versionOf'>;
 
@@ -46,17 +47,17 @@ export class SecurityCommandMapper implements SecurityCommands {
     const v16 = this.version(tenantId, stationId) === 'ocpp1.6';
     // A02.FR.14: echo the type the station asked for.
     const payload = v16 ? { certificateChain: chainPem } : { certificateChain: chainPem, certificateType: use };
-    return this.gateway.send(tenantId, stationId, 'CertificateSigned', payload);
+    return this.gateway.send(tenantId, stationId, 'CertificateSigned', payload, { requestedBy: SYSTEM_REQUESTER });
   }
 
-  async setBasicAuthPassword(tenantId: string, stationId: string, password: string): Promise<{ accepted: boolean; response: StationAnswer }> {
+  async setBasicAuthPassword(tenantId: string, stationId: string, password: string, requestedBy: RequestedBy): Promise<{ accepted: boolean; response: StationAnswer }> {
     if (this.version(tenantId, stationId) === 'ocpp1.6') {
-      const response = await this.gateway.send(tenantId, stationId, 'ChangeConfiguration', { key: 'AuthorizationKey', value: password });
+      const response = await this.gateway.send(tenantId, stationId, 'ChangeConfiguration', { key: 'AuthorizationKey', value: password }, { requestedBy });
       return { accepted: response['status'] === 'Accepted', response };
     }
     const response = await this.gateway.send(tenantId, stationId, 'SetVariables', {
       setVariableData: [{ component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' }, attributeValue: password }],
-    });
+    }, { requestedBy });
     return { accepted: firstStatus(response, 'setVariableResult') === 'Accepted', response };
   }
 
@@ -64,11 +65,11 @@ export class SecurityCommandMapper implements SecurityCommands {
    * 1.6 (security §2.1): ChangeConfiguration SecurityProfile. 2.0.1 (A05): SetNetworkProfile
    * into a slot, NetworkConfigurationPriority with that slot first, then Reset OnIdle.
    */
-  async upgradeSecurityProfile(tenantId: string, stationId: string, request: ProfileUpgradeRequest): Promise<ProfileUpgradeAnswer> {
+  async upgradeSecurityProfile(tenantId: string, stationId: string, request: ProfileUpgradeRequest, requestedBy: RequestedBy): Promise<ProfileUpgradeAnswer> {
     const version = this.version(tenantId, stationId);
     const steps: ProfileUpgradeAnswer['steps'] = [];
     const call = async (action: string, payload: Payload): Promise<Payload> => {
-      const response = await this.gateway.send(tenantId, stationId, action, payload);
+      const response = await this.gateway.send(tenantId, stationId, action, payload, { requestedBy });
       steps.push({ action, response });
       return response;
     };
@@ -99,23 +100,23 @@ export class SecurityCommandMapper implements SecurityCommands {
     return { accepted: reset['status'] === 'Accepted' || reset['status'] === 'Scheduled', steps };
   }
 
-  installCertificate(tenantId: string, stationId: string, type: InstallableCertificateType, certificatePem: string): Promise<StationAnswer> {
+  installCertificate(tenantId: string, stationId: string, type: InstallableCertificateType, certificatePem: string, requestedBy: RequestedBy): Promise<StationAnswer> {
     const certificateType = this.typeFor(tenantId, stationId, type);
-    return this.gateway.send(tenantId, stationId, 'InstallCertificate', { certificateType, certificate: certificatePem });
+    return this.gateway.send(tenantId, stationId, 'InstallCertificate', { certificateType, certificate: certificatePem }, { requestedBy });
   }
 
-  deleteCertificate(tenantId: string, stationId: string, hash: CertificateHashData): Promise<StationAnswer> {
+  deleteCertificate(tenantId: string, stationId: string, hash: CertificateHashData, requestedBy: RequestedBy): Promise<StationAnswer> {
     this.version(tenantId, stationId);
-    return this.gateway.send(tenantId, stationId, 'DeleteCertificate', { certificateHashData: hash });
+    return this.gateway.send(tenantId, stationId, 'DeleteCertificate', { certificateHashData: hash }, { requestedBy });
   }
 
-  getInstalledCertificateIds(tenantId: string, stationId: string, types: ListableCertificateType[]): Promise<StationAnswer> {
+  getInstalledCertificateIds(tenantId: string, stationId: string, types: ListableCertificateType[], requestedBy: RequestedBy): Promise<StationAnswer> {
     if (this.version(tenantId, stationId) === 'ocpp1.6') {
       // 1.6 asks for exactly one type per call.
       if (types.length !== 1) throw new DomainError('InvalidInput', 'OCPP 1.6 stations are asked for exactly one certificateType', { field: 'certificateType' });
-      return this.gateway.send(tenantId, stationId, 'GetInstalledCertificateIds', { certificateType: this.typeFor(tenantId, stationId, types[0]!) });
+      return this.gateway.send(tenantId, stationId, 'GetInstalledCertificateIds', { certificateType: this.typeFor(tenantId, stationId, types[0]!) }, { requestedBy });
     }
-    return this.gateway.send(tenantId, stationId, 'GetInstalledCertificateIds', types.length ? { certificateType: types } : {});
+    return this.gateway.send(tenantId, stationId, 'GetInstalledCertificateIds', types.length ? { certificateType: types } : {}, { requestedBy });
   }
 
   private typeFor(tenantId: string, stationId: string, type: ListableCertificateType): string {

@@ -6,6 +6,7 @@ import type {
   TriggerCommand,
   UnlockCommand,
 } from '../../modules/commands/index.js';
+import type { RequestedBy } from '../../platform/requester.js';
 import { connectedVersion, notInVersion, sendCommand, type CommandSender } from './command-sender.js';
 
 /** 1.6 TriggerMessage (§5.17) and ExtendedTriggerMessage (security whitepaper) messages. */
@@ -41,50 +42,50 @@ const CERTIFICATE_201 = 'SignChargingStationCertificate';
 export class StationCommandMapper {
   constructor(private readonly sender: CommandSender) {}
 
-  reset(tenantId: string, stationId: string, command: ResetCommand): Promise<CommandOutcome> {
+  reset(tenantId: string, stationId: string, command: ResetCommand, requestedBy: RequestedBy): Promise<CommandOutcome> {
     const version = connectedVersion(this.sender, tenantId, stationId);
     if (version === 'ocpp1.6') {
       if (command.evseId !== undefined) throw notInVersion(version, 'evseId', 'resetting one EVSE');
       // Immediate stops transactions now (Hard); OnIdle lets them end first (Soft stops them gracefully).
       const type = command.type === 'Immediate' || command.type === 'Hard' ? 'Hard' : 'Soft';
-      return sendCommand(this.sender, tenantId, stationId, version, 'Reset', { type });
+      return sendCommand(this.sender, { tenantId, stationId, version, requestedBy }, 'Reset', { type });
     }
     const request: Record<string, unknown> = { type: command.type === 'Immediate' || command.type === 'Hard' ? 'Immediate' : 'OnIdle' };
     if (command.evseId !== undefined) request['evseId'] = command.evseId;
-    return sendCommand(this.sender, tenantId, stationId, version, 'Reset', request);
+    return sendCommand(this.sender, { tenantId, stationId, version, requestedBy }, 'Reset', request);
   }
 
-  unlock(tenantId: string, stationId: string, command: UnlockCommand): Promise<CommandOutcome> {
+  unlock(tenantId: string, stationId: string, command: UnlockCommand, requestedBy: RequestedBy): Promise<CommandOutcome> {
     const version = connectedVersion(this.sender, tenantId, stationId);
     if (version === 'ocpp1.6') {
       if (command.connectorId !== undefined && command.connectorId !== 1) throw notInVersion(version, 'connectorId', 'a connector number within an EVSE');
-      return sendCommand(this.sender, tenantId, stationId, version, 'UnlockConnector', { connectorId: command.evseId });
+      return sendCommand(this.sender, { tenantId, stationId, version, requestedBy }, 'UnlockConnector', { connectorId: command.evseId });
     }
-    return sendCommand(this.sender, tenantId, stationId, version, 'UnlockConnector', { evseId: command.evseId, connectorId: command.connectorId ?? 1 });
+    return sendCommand(this.sender, { tenantId, stationId, version, requestedBy }, 'UnlockConnector', { evseId: command.evseId, connectorId: command.connectorId ?? 1 });
   }
 
-  changeAvailability(tenantId: string, stationId: string, command: AvailabilityCommand): Promise<CommandOutcome> {
+  changeAvailability(tenantId: string, stationId: string, command: AvailabilityCommand, requestedBy: RequestedBy): Promise<CommandOutcome> {
     const version = connectedVersion(this.sender, tenantId, stationId);
     const status = command.operative ? 'Operative' : 'Inoperative';
     if (version === 'ocpp1.6') {
       if (command.connectorId !== undefined) throw notInVersion(version, 'connectorId', 'a connector number within an EVSE (use evseId)');
-      return sendCommand(this.sender, tenantId, stationId, version, 'ChangeAvailability', { connectorId: command.evseId ?? 0, type: status });
+      return sendCommand(this.sender, { tenantId, stationId, version, requestedBy }, 'ChangeAvailability', { connectorId: command.evseId ?? 0, type: status });
     }
     if (command.connectorId !== undefined && command.evseId === undefined) throw notInVersion(version, 'evseId', 'a connector without its EVSE');
     const request: Record<string, unknown> = { operationalStatus: status };
     if (command.evseId !== undefined) request['evse'] = command.connectorId !== undefined ? { id: command.evseId, connectorId: command.connectorId } : { id: command.evseId };
-    return sendCommand(this.sender, tenantId, stationId, version, 'ChangeAvailability', request);
+    return sendCommand(this.sender, { tenantId, stationId, version, requestedBy }, 'ChangeAvailability', request);
   }
 
-  trigger(tenantId: string, stationId: string, command: TriggerCommand): Promise<CommandOutcome> {
+  trigger(tenantId: string, stationId: string, command: TriggerCommand, requestedBy: RequestedBy): Promise<CommandOutcome> {
     const version = connectedVersion(this.sender, tenantId, stationId);
     if (version === 'ocpp1.6') {
       const message = command.requestedMessage === CERTIFICATE_201 ? CERTIFICATE_16 : command.requestedMessage;
       if (command.connectorId !== undefined) throw notInVersion(version, 'connectorId', 'a connector number within an EVSE (use evseId)');
       const request: Record<string, unknown> = { requestedMessage: message };
       if (command.evseId !== undefined) request['connectorId'] = command.evseId;
-      if (!command.extended && TRIGGER_16.has(message)) return sendCommand(this.sender, tenantId, stationId, version, 'TriggerMessage', request);
-      if (EXTENDED_TRIGGER_16.has(message)) return sendCommand(this.sender, tenantId, stationId, version, 'ExtendedTriggerMessage', request);
+      if (!command.extended && TRIGGER_16.has(message)) return sendCommand(this.sender, { tenantId, stationId, version, requestedBy }, 'TriggerMessage', request);
+      if (EXTENDED_TRIGGER_16.has(message)) return sendCommand(this.sender, { tenantId, stationId, version, requestedBy }, 'ExtendedTriggerMessage', request);
       throw notInVersion(version, 'requestedMessage', `triggering ${command.requestedMessage}${command.extended ? ' with ExtendedTriggerMessage' : ''}`);
     }
     const message = command.requestedMessage === CERTIFICATE_16 ? CERTIFICATE_201 : command.requestedMessage;
@@ -92,15 +93,15 @@ export class StationCommandMapper {
     if (command.connectorId !== undefined && command.evseId === undefined) throw notInVersion(version, 'evseId', 'a connector without its EVSE');
     const request: Record<string, unknown> = { requestedMessage: message };
     if (command.evseId !== undefined) request['evse'] = command.connectorId !== undefined ? { id: command.evseId, connectorId: command.connectorId } : { id: command.evseId };
-    return sendCommand(this.sender, tenantId, stationId, version, 'TriggerMessage', request);
+    return sendCommand(this.sender, { tenantId, stationId, version, requestedBy }, 'TriggerMessage', request);
   }
 
-  clearCache(tenantId: string, stationId: string): Promise<CommandOutcome> {
+  clearCache(tenantId: string, stationId: string, requestedBy: RequestedBy): Promise<CommandOutcome> {
     const version = connectedVersion(this.sender, tenantId, stationId);
-    return sendCommand(this.sender, tenantId, stationId, version, 'ClearCache', {});
+    return sendCommand(this.sender, { tenantId, stationId, version, requestedBy }, 'ClearCache', {});
   }
 
-  dataTransfer(tenantId: string, stationId: string, command: DataTransferCommand): Promise<CommandOutcome> {
+  dataTransfer(tenantId: string, stationId: string, command: DataTransferCommand, requestedBy: RequestedBy): Promise<CommandOutcome> {
     const version = connectedVersion(this.sender, tenantId, stationId);
     const request: Record<string, unknown> = { vendorId: command.vendorId };
     if (command.messageId !== undefined) request['messageId'] = command.messageId;
@@ -108,6 +109,6 @@ export class StationCommandMapper {
       // 1.6 data is a string: structured data travels as its JSON text.
       request['data'] = version === 'ocpp1.6' && typeof command.data !== 'string' ? JSON.stringify(command.data) : command.data;
     }
-    return sendCommand(this.sender, tenantId, stationId, version, 'DataTransfer', request);
+    return sendCommand(this.sender, { tenantId, stationId, version, requestedBy }, 'DataTransfer', request);
   }
 }

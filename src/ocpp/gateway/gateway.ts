@@ -20,6 +20,7 @@ import { FrameRing, type LoggedFrame } from './frame-log.js';
 import { actionsRequestedBy, checkAllowedBeforeAcceptance } from './pending-gate.js';
 import { StationLink, type LinkContext } from './station-link.js';
 import { releaseIdleDeflate, releaseIdleInflate } from './zlib-release.js';
+import type { CallOptions } from '../../platform/requester.js';
 
 /** The gateway's view of the station registry: who may connect, and where connections are reported. */
 export interface StationDirectory {
@@ -138,9 +139,11 @@ export class OcppGateway {
 
   /**
    * Sends a CSMS-initiated CALL and resolves with the station's validated answer. Errors are
-   * domain errors: StationOffline, StationTimeout, InvalidInput or StationCallError.
+   * domain errors: StationOffline, StationTimeout, InvalidInput or StationCallError. The command
+   * history records `call.requestedBy` as who asked (see recorded-send.ts).
    */
-  async send(tenantId: string, stationId: string, action: string, payload: Payload, timeoutMs?: number): Promise<Payload> {
+  async send(tenantId: string, stationId: string, action: string, payload: Payload, call: CallOptions): Promise<Payload> {
+    const timeoutMs = call.timeoutMs;
     const link = this.links.get(stationId);
     if (!link || link.tenantId !== tenantId) throw new DomainError('StationOffline', `station ${stationId} is not connected`);
     if (!isCsmsInitiated(link.version, action)) {

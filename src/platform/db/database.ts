@@ -7,8 +7,7 @@ import { PGlitePool } from './pglite-pool.js';
 import { PGliteThreadPool } from './pglite-thread-pool.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { countStatement } from './statement-count.js';
-import { namedStatementClient } from './named-pg-client.js';
-import { StatementNames } from './statement-names.js';
+import { createPostgresPool, DEFAULT_POSTGRES_POOL, type PostgresPoolOptions } from './postgres-pool.js';
 
 export interface DatabaseHandle<DB> {
   db: Kysely<DB>;
@@ -24,6 +23,8 @@ export interface DatabaseOptions {
   memory?: boolean;
   /** PGlite in memory only: start from this dumped data directory instead of running initdb. */
   template?: Blob | undefined;
+  /** PostgreSQL only: pool size and how long a caller may wait for a connection (default DEFAULT_POSTGRES_POOL). */
+  pool?: Partial<PostgresPoolOptions> | undefined;
 }
 
 // int8 and numeric come back as strings from pg by default; PGlite returns numbers for int8.
@@ -31,19 +32,17 @@ export interface DatabaseOptions {
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<DatabaseHandle<DB>> {
-  if (options.databaseUrl) return openPostgres<DB>(options.databaseUrl);
+  if (options.databaseUrl) {
+    return openPostgres<DB>(options.databaseUrl, {
+      maxConnections: options.pool?.maxConnections ?? DEFAULT_POSTGRES_POOL.maxConnections,
+      connectTimeoutMs: options.pool?.connectTimeoutMs ?? DEFAULT_POSTGRES_POOL.connectTimeoutMs,
+    });
+  }
   return openPGlite<DB>(options);
 }
 
-async function openPostgres<DB>(url: string): Promise<DatabaseHandle<DB>> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 10,
-    connectionTimeoutMillis: 5000,
-    Client: namedStatementClient(new StatementNames('amp_')),
-  });
-  // A broken server connection must not crash the process; queries will fail and say so.
-  pool.on('error', () => undefined);
+async function openPostgres<DB>(url: string, poolOptions: PostgresPoolOptions): Promise<DatabaseHandle<DB>> {
+  const pool = createPostgresPool(url, redactUrl(url), poolOptions);
   try {
     const client = await pool.connect();
     client.release();
