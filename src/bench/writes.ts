@@ -44,6 +44,8 @@ export interface WriteFigures {
   wallMsPerBatch: number;
   cpuMsPerItem: number;
   wallMsPerItem: number;
+  /** The median batch's CPU ms over its items: less moved than the mean by a neighbour's burst on a shared machine. */
+  medianCpuMsPerItem: number;
 }
 
 export interface WritesBenchResult {
@@ -65,6 +67,12 @@ interface StoredTotals {
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
 
 export async function runWritesBench(options: WritesBenchOptions): Promise<WritesBenchResult> {
   const startedAt = new Date().toISOString();
@@ -95,7 +103,7 @@ export async function runWritesBench(options: WritesBenchOptions): Promise<Write
         expected.meterSamples += rows.meterSamples * size * (warmup + rounds);
       }
       expected.energyWh = expected.sessions * ENERGY_PER_SESSION_WH;
-      const totals = new Map<WriteKind, { cpuUs: number; wallMs: number }>(WRITE_KINDS.map((k) => [k, { cpuUs: 0, wallMs: 0 }]));
+      const totals = new Map<WriteKind, { cpuUs: number; wallMs: number; batchCpuUs: number[] }>(WRITE_KINDS.map((k) => [k, { cpuUs: 0, wallMs: 0, batchCpuUs: [] }]));
       for (let round = 0; round < warmup + rounds; round++) {
         for (const step of roundSteps(writes, size, round)) {
           const cpu0 = process.cpuUsage();
@@ -106,13 +114,14 @@ export async function runWritesBench(options: WritesBenchOptions): Promise<Write
           if (round < warmup) continue;
           const total = totals.get(step.kind)!;
           total.cpuUs += cpu.user + cpu.system;
+          total.batchCpuUs.push(cpu.user + cpu.system);
           total.wallMs += wallMs;
         }
         // The outbox deletes published batches behind; done before the next round's clock starts.
         await outbox.flush();
       }
       for (const kind of WRITE_KINDS) {
-        const { cpuUs, wallMs } = totals.get(kind)!;
+        const { cpuUs, wallMs, batchCpuUs } = totals.get(kind)!;
         const rows = ROWS_PER_ITEM[kind];
         figures.push({
           kind,
@@ -124,6 +133,7 @@ export async function runWritesBench(options: WritesBenchOptions): Promise<Write
           wallMsPerBatch: round3(wallMs / rounds),
           cpuMsPerItem: round3(cpuUs / 1000 / rounds / size),
           wallMsPerItem: round3(wallMs / rounds / size),
+          medianCpuMsPerItem: round3(median(batchCpuUs) / 1000 / size),
         });
       }
       options.log(`bench: batches of ${size} done`);
@@ -148,9 +158,9 @@ async function storedTotals(db: Kysely<TransactionsTables>): Promise<StoredTotal
 }
 
 export function renderWritesResult(r: WritesBenchResult): string {
-  const rows = [['kind', 'batch', 'batches', 'rows/item', 'cpu/batch', 'wall/batch', 'cpu/item', 'wall/item']];
+  const rows = [['kind', 'batch', 'batches', 'rows/item', 'cpu/batch', 'wall/batch', 'cpu/item', 'wall/item', 'median cpu/item']];
   for (const f of r.figures) {
-    rows.push([f.kind, String(f.batchSize), String(f.batches), String(f.rowsPerItem), fmtMs(f.cpuMsPerBatch), fmtMs(f.wallMsPerBatch), fmtMs(f.cpuMsPerItem), fmtMs(f.wallMsPerItem)]);
+    rows.push([f.kind, String(f.batchSize), String(f.batches), String(f.rowsPerItem), fmtMs(f.cpuMsPerBatch), fmtMs(f.wallMsPerBatch), fmtMs(f.cpuMsPerItem), fmtMs(f.wallMsPerItem), fmtMs(f.medianCpuMsPerItem)]);
   }
   const { expected, actual, exact } = r.stored;
   return [
