@@ -137,7 +137,7 @@ async function runNode(entry: string, args: string[], env: NodeJS.ProcessEnv): P
 }
 
 /** A fresh database on the PostgreSQL server of `adminUrl`, and how to drop it. */
-async function freshPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `ampline_bench_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

@@ -7,13 +7,12 @@ import { GroupCommit } from './group-commit.js';
 import { TransactionsService } from './service.js';
 import { TransactionsStore } from './store.js';
 import { TransactionOutbox } from './outbox.js';
-import { eventsOfApplied, eventsOfStarts, eventsOfStops } from './event-intake.js';
+import { transactionBatchWrites } from './batch-writes.js';
 import { updatedEvent } from './session-events.js';
-import { ensureStationSessions, insertNumberedSessions } from './session-inserts.js';
 import type { TransactionsTables } from './tables.js';
 import type { TokenAuthorizer } from './types.js';
 import type { ConnectorStatusChanged } from '../stations/index.js';
-import { DEFAULT_CONFLICT_RETRY, retryOnConflict, type ConflictRetryPolicy } from './conflict-retry.js';
+import { DEFAULT_CONFLICT_RETRY, type ConflictRetryPolicy } from './conflict-retry.js';
 
 export interface CreateTransactionsOptions {
   db: Kysely<TransactionsTables>;
@@ -38,59 +37,16 @@ export function createTransactionsService(options: CreateTransactionsOptions): T
   const lingerMs = options.writeLingerMs ?? 2;
   const conflictRetry: ConflictRetryPolicy = { ...DEFAULT_CONFLICT_RETRY, onRetry: options.onConflictRetry, ...options.conflictRetry };
   const outbox = new TransactionOutbox({ db: options.db, bus: options.bus, onMarkError: options.onOutboxError ?? (() => undefined), conflictRetry });
+  const writes = transactionBatchWrites(options.db, outbox, conflictRetry);
   const service = new TransactionsService({
     store,
-    // One transaction a batch: the rows, the running energy of their sessions, and their MeterSampled events (ADR 008, 010).
-    samples: new MeterSampleWriter(
-      (rows, events) =>
-        outbox.record(async (tx) => {
-          await tx.insertSamples(rows);
-          return { value: undefined, events };
-        }),
-      lingerMs,
-    ),
+    samples: new MeterSampleWriter(writes.samples, lingerMs),
     // Batches travel as column arrays (one parameter per column, ADR 026); MAX_BATCH bounds one statement's work and its wait.
-    events: new GroupCommit(
-      (items) =>
-        outbox.record(async (tx) => {
-          // Its readings' energy statement locks every session of the batch first, in id order (ADR 027).
-          await tx.insertSamples(
-            items.flatMap((i) => i.samples),
-            items.map((i) => i.event.session_id),
-          );
-          const applied = await tx.applyEvents(items);
-          return { value: applied, events: await eventsOfApplied(tx, items, applied) };
-        }),
-      lingerMs,
-      MAX_BATCH,
-    ),
-    // The batch's Started/Ended events are staged in the same transaction as its one statement (ADR 008, 010).
-    starts: new GroupCommit(
-      (items) =>
-        outbox.record(async (tx) => {
-          await tx.insertSamples(items.flatMap((i) => i.samples));
-          const written = await tx.writeStarts(items);
-          return { value: written, events: eventsOfStarts(items, written) };
-        }),
-      lingerMs,
-      MAX_BATCH,
-    ),
-    stops: new GroupCommit(
-      (items) =>
-        outbox.record(async (tx) => {
-          await tx.insertSamples(
-            items.flatMap((i) => i.samples),
-            items.map((i) => i.event.session_id),
-          );
-          const written = await tx.writeStops(items);
-          return { value: written, events: eventsOfStops(items, written) };
-        }),
-      lingerMs,
-      MAX_BATCH,
-    ),
-    // One statement each, its own transaction: retried whole like the batches above (ADR 027).
-    numbered: new GroupCommit((items) => retryOnConflict(() => insertNumberedSessions(options.db, items), conflictRetry), lingerMs, MAX_BATCH),
-    ensured: new GroupCommit((items) => retryOnConflict(() => ensureStationSessions(options.db, items), conflictRetry), lingerMs, MAX_BATCH),
+    events: new GroupCommit(writes.events, lingerMs, MAX_BATCH),
+    starts: new GroupCommit(writes.starts, lingerMs, MAX_BATCH),
+    stops: new GroupCommit(writes.stops, lingerMs, MAX_BATCH),
+    numbered: new GroupCommit(writes.numbered, lingerMs, MAX_BATCH),
+    ensured: new GroupCommit(writes.ensured, lingerMs, MAX_BATCH),
     follows: new GroupCommit(
       (items) =>
         outbox.record(async (tx) => {

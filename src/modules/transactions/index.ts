@@ -20,3 +20,11 @@ export { ReconnectStatusCheck } from './reconnect-check.js';
 export { EndedGapCheck } from './ended-gap-check.js';
 export type { ReconnectStatusCheckDeps } from './reconnect-check.js';
 export { ENDED_UNREPORTED } from './session-rows.js';
+// The group-committed batch writes and the rows a message writes: what `bench writes` drives.
+export { transactionBatchWrites } from './batch-writes.js';
+export type { TransactionBatchWrites } from './batch-writes.js';
+export { TransactionOutbox } from './outbox.js';
+export { DEFAULT_CONFLICT_RETRY } from './conflict-retry.js';
+export { numberedSession, startWrite, stopReadings, stopWrite, stationSession, transactionEventWrite } from './message-writes.js';
+export { sampleRows } from './sample-rows.js';
+export { meterSampledEvent } from './session-events.js';

@@ -169,4 +169,21 @@ export const transactionsMigrations: NamedMigration[] = [
       },
     },
   },
+  {
+    name: '0102_natural_primary_keys',
+    migration: {
+      async up(db: Kysely<unknown>) {
+        // ADR 032: the bigserial ids of meter_samples and session_events were read by nothing; each row paid a sequence
+        // call and an index entry for them. The natural unique key (the one a retry conflicts on) becomes the primary key.
+        for (const [table, unique, key] of [
+          ['meter_samples', 'meter_samples_reading_uq', 'station_id, evse_id, sampled_at, measurand, phase, location'],
+          ['session_events', 'session_events_key_uq', 'station_id, station_tx_id, event_key'],
+        ] as const) {
+          await sql`alter table ${sql.table(table)} drop column id`.execute(db);
+          await sql`alter table ${sql.table(table)} drop constraint ${sql.ref(unique)}`.execute(db);
+          await sql`alter table ${sql.table(table)} add constraint ${sql.ref(`${table}_pkey`)} primary key (${sql.raw(key)})`.execute(db);
+        }
+      },
+    },
+  },
 ];

@@ -34,8 +34,8 @@ export type SessionHead = Pick<SessionRow, (typeof SESSION_HEAD_COLUMNS)[number]
 
 /** `s.id, s.tenant_id, ...` for a RETURNING or SELECT list. */
 export const sessionHeadOf = (alias: string) => sql.raw(SESSION_HEAD_COLUMNS.map((c) => `${alias}.${c}`).join(', '));
-export type NewSampleRow = Omit<Insertable<MeterSamplesTable>, 'id'>;
-export type NewEventRow = Omit<Insertable<SessionEventsTable>, 'id'>;
+export type NewSampleRow = Insertable<MeterSamplesTable>;
+export type NewEventRow = Insertable<SessionEventsTable>;
 
 /** stop_reason of a session closed because a newer one started on its connector. */
 export const SUPERSEDED = 'Superseded';

@@ -46,7 +46,6 @@ export interface SessionsTable {
 
 /** Every transaction message as received; the unique key makes a retried message a no-op. */
 export interface SessionEventsTable {
-  id: Generated<number>;
   tenant_id: string;
   station_id: string;
   station_tx_id: string;
@@ -64,7 +63,6 @@ export interface SessionEventsTable {
 
 /** Time series of everything a meter reports; written in batches. */
 export interface MeterSamplesTable {
-  id: Generated<number>;
   tenant_id: string;
   session_id: string | null;
   station_id: string;
