@@ -8,7 +8,7 @@ import { ConnectionMutex, firstKeyword, type PoolClientLike } from './pool-like.
  * the migrated template the tests start from.
  */
 export class PGlitePool {
-  private readonly mutex = new ConnectionMutex();
+  private readonly mutex = new ConnectionMutex('the embedded database');
   private readonly statements: PGliteStatements;
 
   constructor(private readonly pglite: PGlite) {

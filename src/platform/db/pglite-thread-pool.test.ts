@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_PATH } from '../../../test/support/global-setup.js';
 import { dbThreadTime } from './db-thread-time.js';
 import { PGliteThreadPool } from './pglite-thread-pool.js';
+import { PoolTimeoutError } from './postgres-pool.js';
 
 // ADR 031: the embedded database runs in a thread of its own. These tests start the built
 // thread entry (dist/), as the server does; `npm test` builds first.
@@ -136,6 +137,24 @@ describe('PGliteThreadPool failures', () => {
     const failure = await pending;
     expect(String(failure)).toMatch(/embedded database thread/);
     await expect(sql`select 1`.execute(db)).rejects.toThrow(/embedded database thread/);
+  });
+
+  it('a caller that gets no connection in time fails loudly, and the connection goes on to the next caller', async () => {
+    const pool = await PGliteThreadPool.start({ dataDir: undefined, template: template() }, 300);
+    const db = kysely(pool);
+    try {
+      // The classic self-wait: a transaction holds the one connection and queries outside itself.
+      const selfWait = db.transaction().execute(async () => sql`select 1`.execute(db));
+      await expect(selfWait).rejects.toThrow(/embedded database \(one connection\) gave no connection within 300 ms/);
+      const held = await pool.connect();
+      const waiter = pool.connect();
+      await expect(waiter).rejects.toBeInstanceOf(PoolTimeoutError);
+      held.release();
+      const rows = await sql<{ n: number }>`select 7 as n`.execute(db);
+      expect(rows.rows).toEqual([{ n: 7 }]);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('an idle pool does not keep the process alive', () => {

@@ -3,6 +3,14 @@ import { addDbThreadTime } from './db-thread-time.js';
 import { ConnectionMutex, firstKeyword, type PoolClientLike, type QueryResultLike } from './pool-like.js';
 import { deserializeError, type DbThreadInit, type FromDbThread, type ToDbThread } from './pglite-thread-messages.js';
 
+/**
+ * How long a caller may wait for the one connection before it fails. Under a saturating load
+ * waits stay near a second; thirty means something holds the connection and waits on itself, or
+ * the database thread is stuck, and a loud error beats a silent hang (an OCPP message's batch
+ * fails and the station retries).
+ */
+export const EMBEDDED_CONNECT_TIMEOUT_MS = 30_000;
+
 /** Texts numbered for the database thread; past this many, a text travels with every use. */
 const MAX_NUMBERED_TEXTS = 2_000;
 
@@ -19,7 +27,7 @@ interface Waiter {
  * thread. Statements go over a MessagePort; the connection is still one, under a mutex.
  */
 export class PGliteThreadPool {
-  private readonly mutex = new ConnectionMutex();
+  private readonly mutex: ConnectionMutex;
   private readonly waiting = new Map<number, Waiter>();
   private readonly numbered = new Map<string, number>();
   private nextId = 1;
@@ -27,7 +35,11 @@ export class PGliteThreadPool {
   /** A BEGIN not yet sent: it travels with the transaction's first statement (one hop fewer). */
   private deferredBegin = false;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    connectTimeoutMs: number,
+  ) {
+    this.mutex = new ConnectionMutex('the embedded database', connectTimeoutMs);
     worker.unref();
     worker.on('message', (message: FromDbThread) => this.receive(message));
     worker.on('error', (err) => this.stop(new Error(`the embedded database thread failed: ${err.message}`)));
@@ -35,7 +47,7 @@ export class PGliteThreadPool {
   }
 
   /** Starts the thread and opens the database in it; rejects with the database's own error. */
-  static start(init: DbThreadInit): Promise<PGliteThreadPool> {
+  static start(init: DbThreadInit, connectTimeoutMs = EMBEDDED_CONNECT_TIMEOUT_MS): Promise<PGliteThreadPool> {
     const worker = new Worker(threadEntry(), {
       workerData: init,
       ...(init.template ? { transferList: [init.template.buffer as ArrayBuffer] } : {}),
@@ -47,7 +59,7 @@ export class PGliteThreadPool {
       worker.once('message', (message: FromDbThread) => {
         worker.off('error', reject);
         worker.off('exit', onExit);
-        if (message.type === 'ready') resolve(new PGliteThreadPool(worker));
+        if (message.type === 'ready') resolve(new PGliteThreadPool(worker, connectTimeoutMs));
         else if (message.type === 'failed') reject(deserializeError(message.error));
         else reject(new Error(`the embedded database thread said ${message.type} before it was ready`));
       });
