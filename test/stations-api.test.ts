@@ -319,5 +319,17 @@ describe('stations and sites API', () => {
       expect(Number(value)).toBeGreaterThanOrEqual(1);
       expect(text).toContain('# TYPE ampline_stations_connected gauge');
     });
+
+    it('/metrics shows the database pool: its size, open and idle connections, and callers waiting', async () => {
+      const text = await (await fetch(`${server.app.baseUrl}/metrics`)).text();
+      const gauge = (line: string): number => Number(new RegExp(`^${line.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+      // PGlite: one connection (ADR 031); PostgreSQL: the pool's configured size, 10 by default.
+      const size = process.env['DATABASE_URL'] ? 10 : 1;
+      expect(gauge('ampline_db_pool_connections{state="size"}')).toBe(size);
+      expect(gauge('ampline_db_pool_connections{state="open"}')).toBeGreaterThanOrEqual(1);
+      expect(gauge('ampline_db_pool_connections{state="open"}')).toBeLessThanOrEqual(size);
+      expect(gauge('ampline_db_pool_connections{state="idle"}')).toBeLessThanOrEqual(gauge('ampline_db_pool_connections{state="open"}'));
+      expect(gauge('ampline_db_pool_waiting')).toBeGreaterThanOrEqual(0);
+    });
   });
 });

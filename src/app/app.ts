@@ -126,7 +126,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const applied = await migrateToLatest(database.db, migrations);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
     const { db } = database;
-    const metrics = createMetrics({ defaultMetrics: true });
+    const metrics = createMetrics({ defaultMetrics: true, dbPool: () => database.poolStats() });
     const bus = options.bus ?? new InMemoryBus((err, event) => logger.error({ err, event: event.type }, 'event handler failed'));
     const accounts = new AccountsService({
       db: moduleDb<AccountsTables>(db),

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { statementsSent } from './db/statement-count.js';
 import { dbThreadTime } from './db/db-thread-time.js';
+import type { PoolStats } from './db/pool-like.js';
 
 /** One Prometheus registry per app instance, so tests can run several servers in one process. */
 export interface Metrics {
@@ -11,7 +12,7 @@ export interface Metrics {
   handshakeRejections: Counter<'reason'>;
 }
 
-export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
+export function createMetrics(options: { defaultMetrics: boolean; dbPool?: () => PoolStats }): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'ampline_' });
   new Counter({
@@ -41,6 +42,29 @@ export function createMetrics(options: { defaultMetrics: boolean }): Metrics {
       this.inc(dbThreadTime().transactionWaitSeconds);
     },
   });
+  const dbPool = options.dbPool;
+  if (dbPool) {
+    new Gauge({
+      name: 'ampline_db_pool_connections',
+      help: 'Database pool connections: size (the most it holds), open, idle (open and held by no caller)',
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        const stats = dbPool();
+        this.set({ state: 'size' }, stats.size);
+        this.set({ state: 'open' }, stats.open);
+        this.set({ state: 'idle' }, stats.idle);
+      },
+    });
+    new Gauge({
+      name: 'ampline_db_pool_waiting',
+      help: 'Callers waiting for a database connection',
+      registers: [registry],
+      collect() {
+        this.set(dbPool().waiting);
+      },
+    });
+  }
   return {
     registry,
     stationsConnected: new Gauge({ name: 'ampline_stations_connected', help: 'Stations with an open OCPP WebSocket', registers: [registry] }),

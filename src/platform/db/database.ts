@@ -5,6 +5,7 @@ import pg from 'pg';
 import { StartupError } from '../errors.js';
 import { PGlitePool } from './pglite-pool.js';
 import { PGliteThreadPool } from './pglite-thread-pool.js';
+import type { PoolStats } from './pool-like.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { countStatement } from './statement-count.js';
 import { createPostgresPool, DEFAULT_POSTGRES_POOL, type PostgresPoolOptions } from './postgres-pool.js';
@@ -12,6 +13,8 @@ import { createPostgresPool, DEFAULT_POSTGRES_POOL, type PostgresPoolOptions } f
 export interface DatabaseHandle<DB> {
   db: Kysely<DB>;
   kind: 'pglite' | 'postgres';
+  /** The connection pool right now (/metrics). */
+  poolStats(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,7 @@ async function openPostgres<DB>(url: string, poolOptions: PostgresPoolOptions): 
     throw new StartupError(`cannot reach the database at ${redactUrl(url)}: ${(err as Error).message}`);
   }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: countStatement });
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  return { db, kind: 'postgres', poolStats: () => pool.stats(), close: () => db.destroy() };
 }
 
 async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<DB>> {
@@ -79,6 +82,7 @@ async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<
   return {
     db,
     kind: 'pglite',
+    poolStats: () => pool.stats(),
     close: async () => {
       await db.destroy();
       lock?.release();
@@ -115,7 +119,7 @@ export async function dumpPGliteTemplate(prepare: (handle: DatabaseHandle<unknow
   const pglite = await PGlite.create();
   const pool = new PGlitePool(pglite);
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
-  await prepare({ db, kind: 'pglite', close: async () => undefined });
+  await prepare({ db, kind: 'pglite', poolStats: () => pool.stats(), close: async () => undefined });
   const dump = await pglite.dumpDataDir('none');
   await pglite.close();
   return new Uint8Array(await dump.arrayBuffer());

@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { PGliteStatements } from './pglite-statements.js';
-import { ConnectionMutex, firstKeyword, type PoolClientLike } from './pool-like.js';
+import { ConnectionMutex, firstKeyword, type PoolClientLike, type PoolStats } from './pool-like.js';
 
 /**
  * One PGlite instance in this thread, presented as a pool (pool-like.ts). The server runs its
@@ -24,6 +24,10 @@ export class PGlitePool {
       },
       release,
     };
+  }
+
+  stats(): PoolStats {
+    return this.mutex.stats();
   }
 
   async end(): Promise<void> {

@@ -148,10 +148,12 @@ describe('PGliteThreadPool failures', () => {
       await expect(selfWait).rejects.toThrow(/embedded database \(one connection\) gave no connection within 300 ms/);
       const held = await pool.connect();
       const waiter = pool.connect();
+      expect(pool.stats()).toEqual({ size: 1, open: 1, idle: 0, waiting: 1 });
       await expect(waiter).rejects.toBeInstanceOf(PoolTimeoutError);
       held.release();
       const rows = await sql<{ n: number }>`select 7 as n`.execute(db);
       expect(rows.rows).toEqual([{ n: 7 }]);
+      expect(pool.stats()).toEqual({ size: 1, open: 1, idle: 1, waiting: 0 });
     } finally {
       await db.destroy();
     }

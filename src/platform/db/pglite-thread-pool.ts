@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { addDbThreadTime } from './db-thread-time.js';
-import { ConnectionMutex, firstKeyword, type PoolClientLike, type QueryResultLike } from './pool-like.js';
+import { ConnectionMutex, firstKeyword, type PoolClientLike, type PoolStats, type QueryResultLike } from './pool-like.js';
 import { deserializeError, type DbThreadInit, type FromDbThread, type ToDbThread } from './pglite-thread-messages.js';
 
 /**
@@ -75,6 +75,10 @@ export class PGliteThreadPool {
         release();
       },
     };
+  }
+
+  stats(): PoolStats {
+    return this.mutex.stats();
   }
 
   async end(): Promise<void> {

@@ -16,6 +16,17 @@ export interface QueryResultLike {
   command: string;
 }
 
+/** How a database pool stands right now, for /metrics. */
+export interface PoolStats {
+  /** Connections it may hold. */
+  size: number;
+  /** Connections open now, and how many of those no caller holds. */
+  open: number;
+  idle: number;
+  /** Callers waiting for a connection. */
+  waiting: number;
+}
+
 /**
  * A FIFO mutex over the one connection: each `acquire` resolves once the previous holder released.
  * With a time-out, a caller still waiting after it fails with a PoolTimeoutError; its turn, when
@@ -24,6 +35,7 @@ export interface QueryResultLike {
 export class ConnectionMutex {
   private tail: Promise<void> = Promise.resolve();
   private waiting = 0;
+  private held = false;
 
   constructor(
     private readonly name: string,
@@ -31,8 +43,12 @@ export class ConnectionMutex {
   ) {}
 
   acquire(): Promise<() => void> {
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
+    let resolveReleased!: () => void;
+    const released = new Promise<void>((resolve) => (resolveReleased = resolve));
+    const release = (): void => {
+      this.held = false;
+      resolveReleased();
+    };
     const turn = this.tail;
     this.tail = turn.then(() => released);
     this.waiting += 1;
@@ -40,6 +56,7 @@ export class ConnectionMutex {
     if (timeoutMs === undefined) {
       return turn.then(() => {
         this.waiting -= 1;
+        this.held = true;
         return release;
       });
     }
@@ -62,9 +79,15 @@ export class ConnectionMutex {
           return;
         }
         clearTimeout(timer);
+        this.held = true;
         resolve(release);
       });
     });
+  }
+
+  /** The one connection as a pool: held or idle, and who waits for it. */
+  stats(): PoolStats {
+    return { size: 1, open: 1, idle: this.held ? 0 : 1, waiting: this.waiting };
   }
 
   /** Resolves when every holder so far has released. */

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { PostgresPool } from 'kysely';
 import { namedStatementClient } from './named-pg-client.js';
 import { StatementNames } from './statement-names.js';
+import type { PoolStats } from './pool-like.js';
 
 export interface PostgresPoolOptions {
   /** Connections the pool may open to the server. */
@@ -35,7 +36,11 @@ const TIMEOUT_MESSAGES = ['timeout exceeded when trying to connect', 'Connection
  * A pg.Pool to the server `url` names, as Kysely's PostgresDialect takes it: `connect()` fails with
  * a PoolTimeoutError after the time-out, `name` (a redacted URL) identifying the pool.
  */
-export function createPostgresPool(url: string, name: string, options: PostgresPoolOptions = DEFAULT_POSTGRES_POOL): PostgresPool {
+export function createPostgresPool(
+  url: string,
+  name: string,
+  options: PostgresPoolOptions = DEFAULT_POSTGRES_POOL,
+): PostgresPool & { stats(): PoolStats } {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections,
@@ -58,5 +63,6 @@ export function createPostgresPool(url: string, name: string, options: PostgresP
       }
     },
     end: () => pool.end(),
+    stats: () => ({ size: options.maxConnections, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
