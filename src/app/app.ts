@@ -118,6 +118,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     memory: options.memoryDatabase ?? false,
     template: options.databaseTemplate,
     pool: { maxConnections: config.dbPoolSize, connectTimeoutMs: config.dbConnectTimeoutMs },
+    pgliteThread: config.dbThread ?? false,
   });
   let api: FastifyInstance | undefined;
   let gateway: OcppGateway | undefined;

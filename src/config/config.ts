@@ -36,6 +36,8 @@ export interface ServeConfig {
   dbPoolSize?: number | undefined;
   /** PostgreSQL: how long a query may wait for a pool connection before it fails. Absent: 5000. */
   dbConnectTimeoutMs?: number | undefined;
+  /** Embedded database: run PGlite in a worker thread of its own (ADR 031). Absent: false. */
+  dbThread?: boolean | undefined;
 }
 
 export const SERVE_HELP = `Usage: ampline serve [options]
@@ -47,6 +49,8 @@ export const SERVE_HELP = `Usage: ampline serve [options]
   --db-pool-size N       PostgreSQL connections in the pool (env AMPLINE_DB_POOL_SIZE, default 10)
   --db-connect-timeout-ms MS  how long a query waits for a pool connection before it fails
                          (env AMPLINE_DB_CONNECT_TIMEOUT_MS, default 5000)
+  --db-thread            run the embedded database in a thread of its own: uses the second core,
+                         more memory under a connect storm (env AMPLINE_DB_THREAD=true; ADR 031)
   --demo                 also run a simulated network of a few stations
   --auto-register        accept and register unknown stations without authentication
   --heartbeat-interval S heartbeat interval given to accepted stations (default 300)
@@ -103,6 +107,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
         'command-retention-days': { type: 'string' },
         'db-pool-size': { type: 'string' },
         'db-connect-timeout-ms': { type: 'string' },
+        'db-thread': { type: 'boolean' },
         'no-compression': { type: 'boolean' },
         'log-level': { type: 'string' },
         'public-url': { type: 'string' },
@@ -148,6 +153,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     commandRetentionDays: integer('--command-retention-days', values['command-retention-days'] ?? env['AMPLINE_COMMAND_RETENTION_DAYS'], 90, 0, 36500),
     dbPoolSize: integer('--db-pool-size', values['db-pool-size'] ?? env['AMPLINE_DB_POOL_SIZE'], DEFAULT_POSTGRES_POOL.maxConnections, 1, 1000),
     dbConnectTimeoutMs: integer('--db-connect-timeout-ms', values['db-connect-timeout-ms'] ?? env['AMPLINE_DB_CONNECT_TIMEOUT_MS'], DEFAULT_POSTGRES_POOL.connectTimeoutMs, 100, 600_000),
+    dbThread: values['db-thread'] ?? env['AMPLINE_DB_THREAD'] === 'true',
     ...parseTlsOptions(values, env, values.data ?? env['AMPLINE_DATA'] ?? './data'),
     oidc: oidcFromEnv(env),
   };

@@ -3,15 +3,19 @@ import { PGliteStatements } from './pglite-statements.js';
 import { ConnectionMutex, firstKeyword, type PoolClientLike, type PoolStats } from './pool-like.js';
 
 /**
- * One PGlite instance in this thread, presented as a pool (pool-like.ts). The server runs its
- * embedded database in a thread of its own (PGliteThreadPool, ADR 031); this one is for building
- * the migrated template the tests start from.
+ * One PGlite instance in this thread, presented as a pool (pool-like.ts): the embedded database's
+ * default, and the migrated template the tests start from. `--db-thread` runs it in a thread of
+ * its own instead (PGliteThreadPool, ADR 031).
  */
 export class PGlitePool {
-  private readonly mutex = new ConnectionMutex('the embedded database');
+  private readonly mutex: ConnectionMutex;
   private readonly statements: PGliteStatements;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(
+    private readonly pglite: PGlite,
+    connectTimeoutMs?: number,
+  ) {
+    this.mutex = new ConnectionMutex('the embedded database', connectTimeoutMs);
     this.statements = new PGliteStatements(pglite);
   }
 

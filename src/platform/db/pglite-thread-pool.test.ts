@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_PATH } from '../../../test/support/global-setup.js';
 import { dbThreadTime } from './db-thread-time.js';
 import { PGliteThreadPool } from './pglite-thread-pool.js';
+import { openDatabase } from './database.js';
+import { SERVE_HELP, parseServeConfig, type ServeConfig } from '../../config/config.js';
 import { PoolTimeoutError } from './postgres-pool.js';
 
 // ADR 031: the embedded database runs in a thread of its own. These tests start the built
@@ -113,6 +115,33 @@ describe('PGliteThreadPool', () => {
     const seen: number[] = [];
     for (let i = 0; i < 5; i++) seen.push((await sql<{ n: number }>`select ${i}::int + 1 as n`.execute(db)).rows[0]!.n);
     expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('choosing the database thread (--db-thread)', () => {
+  it('is off unless the flag or AMPLINE_DB_THREAD=true asks for it', () => {
+    const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseServeConfig(argv, env) as ServeConfig;
+    expect(parse([]).dbThread).toBe(false);
+    expect(parse(['--db-thread']).dbThread).toBe(true);
+    expect(parse([], { AMPLINE_DB_THREAD: 'true' }).dbThread).toBe(true);
+    expect(SERVE_HELP).toContain('--db-thread');
+  });
+
+  it('openDatabase with pgliteThread runs statements off the main thread; without it, on it', async () => {
+    const ticksDuringSleep = async (pgliteThread: boolean): Promise<number> => {
+      const handle = await openDatabase<unknown>({ dataDir: '/nonexistent-test-data-dir', memory: true, pgliteThread });
+      let ticks = 0;
+      const timer = setInterval(() => (ticks += 1), 20);
+      try {
+        await sql`select pg_sleep(0.4)`.execute(handle.db);
+      } finally {
+        clearInterval(timer);
+        await handle.close();
+      }
+      return ticks;
+    };
+    expect(await ticksDuringSleep(true)).toBeGreaterThanOrEqual(5);
+    expect(await ticksDuringSleep(false)).toBe(0);
   });
 });
 
