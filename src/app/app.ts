@@ -28,7 +28,7 @@ import { FrameArchive, StationsService, checkStationId, createStationsService, r
 import { OcppGateway } from '../ocpp/gateway/gateway.js';
 import { createDispatcher } from '../ocpp/dispatch.js';
 import { versionLabel } from '../ocpp/rpc/versions.js';
-import { migrations, moduleDb, type Database } from './database.js';
+import { DB_PROCEDURE_MODULES, migrations, moduleDb, type Database } from './database.js';
 import { createFirmwareParts } from './firmware.js';
 import type { FirmwareService, FirmwareCampaigns } from '../modules/firmware/index.js';
 import type { DiagnosticsService } from '../modules/diagnostics/index.js';
@@ -119,6 +119,7 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     template: options.databaseTemplate,
     pool: { maxConnections: config.dbPoolSize, connectTimeoutMs: config.dbConnectTimeoutMs },
     pgliteThread: config.dbThread ?? false,
+    procedureModules: DB_PROCEDURE_MODULES,
   });
   let api: FastifyInstance | undefined;
   let gateway: OcppGateway | undefined;
@@ -164,6 +165,9 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       authorizer: tokenAuthorizer,
       onOutboxError: (err) => logger.error({ err }, 'marking transaction events published failed; they are published again at the next start'),
       onConflictRetry: (err, attempt) => logger.warn({ err, attempt }, 'transaction batch aborted by a database deadlock or serialization failure; running it again (ADR 027)'),
+      dbCall: database.call,
+      // One connection to the embedded database: no other writer to deadlock with (ADR 034).
+      rowLocks: database.kind === 'postgres' ? 'ordered' : 'none',
     });
     authorization.setActiveTransactions(transactions);
     const stations = createStationsService({

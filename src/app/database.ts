@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { NamedMigration } from '../platform/db/migrate.js';
+import { compiledModuleUrl } from '../platform/db/db-procedures.js';
 import { accountsMigrations, type AccountsTables } from '../modules/accounts/index.js';
 import { authorizationMigrations, type AuthorizationTables } from '../modules/authorization/index.js';
 import { sitesMigrations, type SitesTables } from '../modules/sites/index.js';
@@ -45,6 +46,9 @@ export const migrations: readonly NamedMigration[] = [
   ...webhooksMigrations,
   ...idempotencyMigrations,
 ];
+
+/** Modules whose database procedures the embedded database's thread loads (ADR 034). */
+export const DB_PROCEDURE_MODULES: readonly string[] = [compiledModuleUrl('../modules/transactions/batch-procedures.js', import.meta.url)];
 
 /**
  * Hands a module a Kysely typed with only its own tables. Kysely's type parameter is invariant,

@@ -89,7 +89,8 @@ export async function runWritesBench(options: WritesBenchOptions): Promise<Write
     await migrateToLatest(handle.db, migrations);
     const db = moduleDb<TransactionsTables>(handle.db);
     const bus = new InMemoryBus(() => undefined);
-    const outbox = new TransactionOutbox({ db, bus, onMarkError: () => undefined, markLingerMs: 1 });
+    // As the server writes: row locks only where more than one connection writes (ADR 034).
+    const outbox = new TransactionOutbox({ db, bus, onMarkError: () => undefined, markLingerMs: 1, rowLocks: handle.kind === 'postgres' ? 'ordered' : 'none' });
     const writes = transactionBatchWrites(db, outbox, DEFAULT_CONFLICT_RETRY);
     const figures: WriteFigures[] = [];
     const expected: StoredTotals = { sessions: 0, sessionEvents: 0, meterSamples: 0, energyWh: 0 };

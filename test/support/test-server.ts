@@ -53,6 +53,8 @@ export async function startTestServer(overrides: Partial<ServeConfig> = {}, opti
     persistFrames: false,
     compression: true,
     logLevel: 'silent',
+    // CI runs the transaction tests again with the embedded database in its thread (ADR 031, 034).
+    dbThread: process.env['AMPLINE_DB_THREAD'] === 'true',
     ...overrides,
   };
   const templatePath = '.tmp/pglite-template.tar';

@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
+import type { DbCall } from '../../platform/db/db-procedures.js';
 import type { TransactionOutbox, OutboxEvent } from './outbox.js';
 import type { AppliedEvent, SessionEventWrite } from './event-writes.js';
 import type { StartWrite, StartWritten, StopWrite, StopWritten } from './numbered-writes.js';
 import { ensureStationSessions, insertNumberedSessions, type InsertedSession, type NumberedSessionInsert } from './session-inserts.js';
-import type { NewSampleRow, NewSessionRow } from './session-rows.js';
-import { eventsOfApplied, eventsOfStarts, eventsOfStops } from './event-intake.js';
+import type { NewSampleRow, NewSessionRow, SessionHead } from './session-rows.js';
 import { retryOnConflict, type ConflictRetryPolicy } from './conflict-retry.js';
+import { BATCH_WORK, type BatchInputs, type BatchKind, type BatchValues, type KeyedConnectorFollow } from './batch-work.js';
+import { BATCH_PROCEDURE, type BatchCall, type BatchCalled } from './batch-procedures.js';
 import type { TransactionsTables } from './tables.js';
 
 /**
@@ -21,45 +23,36 @@ export interface TransactionBatchWrites {
   starts(items: StartWrite[]): Promise<StartWritten[]>;
   /** 1.6 StopTransactions' readings, finishes and Ended records. */
   stops(items: StopWrite[]): Promise<StopWritten[]>;
+  /** 1.6 connector statuses moving their open sessions. */
+  follows(items: KeyedConnectorFollow[]): Promise<SessionHead[][]>;
   /** Sessions of 1.6 starts, CSMS-numbered; one statement, its own transaction. */
   numbered(items: NumberedSessionInsert[]): Promise<InsertedSession[]>;
   /** Sessions of 2.x transactions first seen; one statement, its own transaction. */
   ensured(items: NewSessionRow[]): Promise<InsertedSession[]>;
 }
 
-export function transactionBatchWrites(db: Kysely<TransactionsTables>, outbox: TransactionOutbox, conflictRetry: ConflictRetryPolicy): TransactionBatchWrites {
+/**
+ * The batch writes. With `call` (the embedded database in its own thread) each batch's whole
+ * transaction runs there in one call (ADR 034); otherwise here, one statement at a time, retried
+ * whole after a deadlock (ADR 027). Either way the events are published here once committed.
+ */
+export function transactionBatchWrites(
+  db: Kysely<TransactionsTables>,
+  outbox: TransactionOutbox,
+  conflictRetry: ConflictRetryPolicy,
+  call?: DbCall | undefined,
+): TransactionBatchWrites {
+  const batch = <K extends BatchKind>(kind: K, input: BatchInputs[K]): Promise<BatchValues[K]> =>
+    call
+      ? outbox.recordCommitted(() => call<BatchCalled<K>>(BATCH_PROCEDURE, { kind, input } satisfies BatchCall<K>))
+      : outbox.record((tx) => BATCH_WORK[kind](tx, input));
   return {
-    samples: (rows, events) =>
-      outbox.record(async (tx) => {
-        await tx.insertSamples(rows);
-        return { value: undefined, events };
-      }),
-    events: (items) =>
-      outbox.record(async (tx) => {
-        // Its readings' energy statement locks every session of the batch first, in id order (ADR 027).
-        await tx.insertSamples(
-          items.flatMap((i) => i.samples),
-          items.map((i) => i.event.session_id),
-        );
-        const applied = await tx.applyEvents(items);
-        return { value: applied, events: await eventsOfApplied(tx, items, applied) };
-      }),
-    // The batch's Started/Ended events are staged in the same transaction as its one statement (ADR 008, 010).
-    starts: (items) =>
-      outbox.record(async (tx) => {
-        await tx.insertSamples(items.flatMap((i) => i.samples));
-        const written = await tx.writeStarts(items);
-        return { value: written, events: eventsOfStarts(items, written) };
-      }),
-    stops: (items) =>
-      outbox.record(async (tx) => {
-        await tx.insertSamples(
-          items.flatMap((i) => i.samples),
-          items.map((i) => i.event.session_id),
-        );
-        const written = await tx.writeStops(items);
-        return { value: written, events: eventsOfStops(items, written) };
-      }),
+    // A retried reading's MeterSampled event published lately is not staged again.
+    samples: (rows, events) => batch('samples', { rows, events: outbox.unpublished(events) }),
+    events: (items) => batch('events', items),
+    starts: (items) => batch('starts', items),
+    stops: (items) => batch('stops', items),
+    follows: (items) => batch('follows', items),
     // One statement each, its own transaction: retried whole like the batches above (ADR 027).
     numbered: (items) => retryOnConflict(() => insertNumberedSessions(db, items), conflictRetry),
     ensured: (items) => retryOnConflict(() => ensureStationSessions(db, items), conflictRetry),

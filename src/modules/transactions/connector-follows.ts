@@ -3,7 +3,7 @@ import { sessionHeadOf, type SessionHead } from './session-rows.js';
 import type { TransactionsTables } from './tables.js';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 import type { SessionStatus } from './types.js';
-import { ALL_LOCKED_FIRST, lockedSessions } from './session-locks.js';
+import { ALL_LOCKED_FIRST, lockedSessions, type RowLocks } from './session-locks.js';
 
 /** A 1.6 connector status that moves the CSMS-numbered session open on that connector (§4.9). */
 export interface ConnectorFollow {
@@ -29,13 +29,13 @@ const FOLLOW_COLUMNS = [
  * appears once in a statement and its statuses apply in the order they came. Returns, per item,
  * the sessions it moved (none when no open session was in another status).
  */
-export async function followConnectors(db: Kysely<TransactionsTables>, items: readonly ConnectorFollow[]): Promise<SessionHead[][]> {
+export async function followConnectors(db: Kysely<TransactionsTables>, items: readonly ConnectorFollow[], locks: RowLocks): Promise<SessionHead[][]> {
   if (items.length === 0) return [];
   const result = await sql<SessionHead>`
     with v as (select * from ${unnestRows(items, FOLLOW_COLUMNS)}),
     ${lockedSessions(sql`
       select s.id from sessions s join v on s.tenant_id = v.tenant_id and s.station_id = v.station_id and s.evse_id = v.evse_id
-      where s.ocpp16_transaction_id is not null and s.status <> 'finished' and s.status <> v.status`)}
+      where s.ocpp16_transaction_id is not null and s.status <> 'finished' and s.status <> v.status`, undefined, locks)}
     update sessions s set status = v.status, updated_at = v.now
     from v
     where s.tenant_id = v.tenant_id and s.station_id = v.station_id and s.evse_id = v.evse_id

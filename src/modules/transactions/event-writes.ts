@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 import { sessionHeadOf, type NewEventRow, type NewSampleRow, type SessionHead } from './session-rows.js';
-import { ALL_LOCKED_FIRST, lockedSessions } from './session-locks.js';
+import { ALL_LOCKED_FIRST, lockedSessions, type RowLocks } from './session-locks.js';
 import type { TransactionsTables } from './tables.js';
 import type { SessionStatus } from './types.js';
 
@@ -71,7 +71,7 @@ const EVENT_WRITE_COLUMNS = [
  * least as new (by seqNo) as the last one applied changes the status. Re-applying a retry
  * changes nothing the first delivery did not already set.
  */
-export async function applyEvents(db: Kysely<TransactionsTables>, items: readonly SessionEventWrite[]): Promise<AppliedEvent[]> {
+export async function applyEvents(db: Kysely<TransactionsTables>, items: readonly SessionEventWrite[], locks: RowLocks): Promise<AppliedEvent[]> {
   if (items.length === 0) return [];
   const result = await sql<SessionHead & { previous_status: string; previous_seq_no: number | null; fresh: boolean }>`
     with v as (select * from ${unnestRows(items, EVENT_WRITE_COLUMNS)}),
@@ -81,7 +81,7 @@ export async function applyEvents(db: Kysely<TransactionsTables>, items: readonl
       on conflict (station_id, station_tx_id, event_key) do nothing
       returning session_id
     ),
-    ${lockedSessions(sql`select session_id from v`, sql`, status as previous_status, last_seq_no as previous_seq_no`)}
+    ${lockedSessions(sql`select session_id from v`, sql`, status as previous_status, last_seq_no as previous_seq_no`, locks)}
     update sessions s set
       status = case
         when v.ended then 'finished'

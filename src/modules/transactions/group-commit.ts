@@ -25,6 +25,8 @@ export class GroupCommit<I, R> {
     private readonly persist: (items: I[]) => Promise<R[]>,
     private readonly lingerMs: number,
     private readonly maxBatch = 5000,
+    /** Shared by group commits whose batches queue for one database: a batch is taken from the queue only once the gate lets it through, and fills meanwhile. */
+    private readonly gate?: WriteGate,
   ) {}
 
   submit(item: I, key?: string): Promise<R> {
@@ -65,12 +67,21 @@ export class GroupCommit<I, R> {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const batch = this.queue.shift();
-    if (!batch) return;
-    this.running = this.write(batch).finally(() => {
+    if (this.queue.length === 0) return;
+    this.running = this.writeNext().finally(() => {
       this.running = undefined;
       if (this.queue.length > 0) this.start();
     });
+  }
+
+  private async writeNext(): Promise<void> {
+    const release = this.gate ? await this.gate.acquire() : undefined;
+    try {
+      const batch = this.queue.shift();
+      if (batch) await this.write(batch);
+    } finally {
+      release?.();
+    }
   }
 
   private async write(batch: Batch<I, R>): Promise<void> {
@@ -80,5 +91,33 @@ export class GroupCommit<I, R> {
     } catch (err) {
       for (const e of batch.entries) e.reject(err);
     }
+  }
+}
+
+/**
+ * At most `width` batches out to the database at once, across the group commits that share it;
+ * the others wait their turn, first come first served, their batches filling as they wait.
+ */
+export class WriteGate {
+  private out = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly width: number) {}
+
+  acquire(): Promise<() => void> {
+    return new Promise((resolve) => {
+      const grant = (): void => {
+        this.out += 1;
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          this.out -= 1;
+          this.waiting.shift()?.();
+        });
+      };
+      if (this.out < this.width) grant();
+      else this.waiting.push(grant);
+    });
   }
 }

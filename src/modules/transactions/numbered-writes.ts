@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 import { SUPERSEDED, sessionHeadOf, type NewEventRow, type NewSampleRow, type SessionHead, type SessionRow } from './session-rows.js';
 import type { TransactionsTables } from './tables.js';
-import { ALL_LOCKED_FIRST, lockedSessions } from './session-locks.js';
+import { ALL_LOCKED_FIRST, lockedSessions, type RowLocks } from './session-locks.js';
 
 /**
  * The writes of 1.6 StartTransaction and StopTransaction after the session row exists, for many
@@ -70,7 +70,7 @@ const STOP_COLUMNS: Column<StopWrite>[] = [
   ['now', 'timestamptz', (i) => i.stop.now],
 ];
 
-export async function writeStarts(db: Kysely<TransactionsTables>, items: readonly StartWrite[]): Promise<StartWritten[]> {
+export async function writeStarts(db: Kysely<TransactionsTables>, items: readonly StartWrite[], locks: RowLocks): Promise<StartWritten[]> {
   if (items.length === 0) return [];
   const result = await sql<{ session_id: string; fresh: boolean; superseded: string[] | null }>`
     with v as (select * from ${unnestRows(items, START_COLUMNS)}),
@@ -82,7 +82,7 @@ export async function writeStarts(db: Kysely<TransactionsTables>, items: readonl
     ),
     ${lockedSessions(sql`
       select s.id from sessions s join v on s.tenant_id = v.tenant_id and s.station_id = v.station_id and s.evse_id = v.evse_id
-      where s.ocpp16_transaction_id is not null and s.status <> 'finished' and s.started_at < v.occurred_at and s.id <> v.session_id`)},
+      where s.ocpp16_transaction_id is not null and s.status <> 'finished' and s.started_at < v.occurred_at and s.id <> v.session_id`, undefined, locks)},
     sup as (
       update sessions s set status = 'finished', stop_reason = ${SUPERSEDED}, stopped_at = v.occurred_at, updated_at = v.now
       from v
@@ -104,7 +104,7 @@ export async function writeStarts(db: Kysely<TransactionsTables>, items: readonl
   });
 }
 
-export async function writeStops(db: Kysely<TransactionsTables>, items: readonly StopWrite[]): Promise<StopWritten[]> {
+export async function writeStops(db: Kysely<TransactionsTables>, items: readonly StopWrite[], locks: RowLocks): Promise<StopWritten[]> {
   if (items.length === 0) return [];
   const result = await sql<SessionHead & { previous_stop_reason: string | null }>`
     with v as (select * from ${unnestRows(items, STOP_COLUMNS)}),
@@ -113,7 +113,7 @@ export async function writeStops(db: Kysely<TransactionsTables>, items: readonly
       select tenant_id, station_id, station_tx_id, 'stop', null, session_id, 'Ended', null, false, occurred_at, payload, received_at from v
       on conflict (station_id, station_tx_id, event_key) do nothing
     ),
-    ${lockedSessions(sql`select session_id from v`, sql`, stop_reason`)}
+    ${lockedSessions(sql`select session_id from v`, sql`, stop_reason`, locks)}
     update sessions s set status = 'finished', stopped_at = v.stopped_at, meter_stop_wh = v.meter_stop_wh, stop_reason = v.reason,
       stop_id_token = v.stop_id_token, updated_at = v.now
     from v join locked_sessions old on old.id = v.session_id

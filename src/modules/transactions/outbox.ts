@@ -5,6 +5,8 @@ import { TransactionsStore } from './store.js';
 import type { TransactionsTables } from './tables.js';
 import type { TransactionsEvent } from './events.js';
 import { DEFAULT_CONFLICT_RETRY, retryOnConflict, type ConflictRetryPolicy } from './conflict-retry.js';
+import { stageEvents, type StagedEvents, type StoredEvent } from './outbox-rows.js';
+import type { RowLocks } from './session-locks.js';
 
 /** Ids of events published lately: a retried message's event (same id) is not staged again. */
 const RECENT_IDS = 200_000;
@@ -21,6 +23,8 @@ export interface TransactionOutboxDeps {
   markLingerMs?: number;
   /** How a transaction PostgreSQL aborted for a deadlock or serialization failure is run again (ADR 027). */
   conflictRetry?: ConflictRetryPolicy | undefined;
+  /** How the batches' session writes lock rows (session-locks.ts); default in id order. */
+  rowLocks?: RowLocks | undefined;
 }
 
 /**
@@ -58,14 +62,30 @@ export class TransactionOutbox {
     const { value, staged } = await retryOnConflict(
       () =>
         this.deps.db.transaction().execute(async (trx) => {
-          const { value: result, events } = await work(new TransactionsStore(trx));
-          return { value: result, staged: await this.stage(trx, events) };
+          const { value: result, events } = await work(new TransactionsStore(trx, this.deps.rowLocks));
+          return { value: result, staged: await stageEvents(trx, this.unpublished(events)) };
         }),
       this.deps.conflictRetry ?? DEFAULT_CONFLICT_RETRY,
     );
     // Only a committed attempt reaches here: the ids it remembers are of events that are stored.
     if (staged) this.publish(staged.seq, staged.events);
     return value;
+  }
+
+  /**
+   * `record` for a transaction run elsewhere (the database thread, ADR 034): `committed` resolves
+   * once its writes and the outbox row of its events have committed; the events are published
+   * here. An event this process published lately (a retried message's) is not published again.
+   */
+  async recordCommitted<T>(committed: () => Promise<{ value: T; staged: StagedEvents | undefined }>): Promise<T> {
+    const { value, staged } = await committed();
+    if (staged) this.publish(staged.seq, this.unpublished(staged.events));
+    return value;
+  }
+
+  /** The events this process has not published lately (by id). */
+  unpublished(events: readonly OutboxEvent[]): OutboxEvent[] {
+    return events.filter((e) => !this.recent.has(e.id));
   }
 
   /**
@@ -95,15 +115,6 @@ export class TransactionOutbox {
     return this.done.flush();
   }
 
-  /** Stages the events not published lately (by id) as one row; returns its seq and those events. */
-  private async stage(db: Kysely<TransactionsTables>, events: readonly OutboxEvent[]): Promise<{ seq: number; events: OutboxEvent[] } | undefined> {
-    const unique = [...new Map(events.filter((e) => !this.recent.has(e.id)).map((e) => [e.id, e])).values()];
-    if (unique.length === 0) return undefined;
-    const stored: StoredEvent[] = unique.map((e) => ({ id: e.id, type: e.type, tenantId: e.tenantId, occurredAt: e.occurredAt.toISOString(), payload: e.payload }));
-    const row = await db.insertInto('transaction_outbox_batches').values({ events: JSON.stringify(stored) }).returning('seq').executeTakeFirstOrThrow();
-    return { seq: Number(row.seq), events: unique };
-  }
-
   private publish(seq: number, events: readonly OutboxEvent[]): void {
     for (const event of events) {
       this.remember(event.id);
@@ -119,12 +130,4 @@ export class TransactionOutbox {
     }
     this.recent.add(id);
   }
-}
-
-interface StoredEvent {
-  id: string;
-  type: OutboxEvent['type'];
-  tenantId: string;
-  occurredAt: string;
-  payload: unknown;
 }

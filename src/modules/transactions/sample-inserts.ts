@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { unnestRows, type ColumnType } from './column-arrays.js';
 import type { NewSampleRow } from './session-rows.js';
 import { updateSessionEnergy } from './session-energy.js';
+import type { RowLocks } from './session-locks.js';
 import type { TransactionsTables } from './tables.js';
 
 const SAMPLE_COLUMNS = [
@@ -41,7 +42,7 @@ function uniqueReadings(rows: readonly NewSampleRow[]): NewSampleRow[] {
  * touch. Run in a database transaction (the outbox's), so both land together.
  * `alsoLock`: the other sessions the batch updates next, locked with these in id order (ADR 027).
  */
-export async function insertSamples(db: Kysely<TransactionsTables>, batch: readonly NewSampleRow[], alsoLock: readonly string[] = []): Promise<void> {
+export async function insertSamples(db: Kysely<TransactionsTables>, batch: readonly NewSampleRow[], alsoLock: readonly string[], locks: RowLocks): Promise<void> {
   const rows = uniqueReadings(batch);
   if (rows.length > 0) {
     // A reading first seen without a transaction (MeterValues) joins the session a later message names.
@@ -52,5 +53,5 @@ export async function insertSamples(db: Kysely<TransactionsTables>, batch: reado
       on conflict (station_id, evse_id, sampled_at, measurand, phase, location) do update set session_id = excluded.session_id
         where meter_samples.session_id is null and excluded.session_id is not null`.execute(db);
   }
-  await updateSessionEnergy(db, rows, alsoLock);
+  await updateSessionEnergy(db, rows, alsoLock, locks);
 }

@@ -1,4 +1,4 @@
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, type WriteGate } from './group-commit.js';
 import type { NewSampleRow } from './session-rows.js';
 import type { OutboxEvent } from './outbox.js';
 
@@ -16,14 +16,14 @@ interface SampleWrite {
 export class MeterSampleWriter {
   private readonly commits: GroupCommit<SampleWrite, void>;
 
-  constructor(persist: (rows: NewSampleRow[], events: OutboxEvent[]) => Promise<void>, lingerMs: number) {
+  constructor(persist: (rows: NewSampleRow[], events: OutboxEvent[]) => Promise<void>, lingerMs: number, gate?: WriteGate) {
     this.commits = new GroupCommit<SampleWrite, void>(async (writes) => {
       await persist(
         writes.flatMap((w) => w.rows),
         writes.flatMap((w) => w.events),
       );
       return writes.map((): void => undefined);
-    }, lingerMs);
+    }, lingerMs, undefined, gate);
   }
 
   /** Resolves once these rows (and the session energy they change, and their events) are in the database. */

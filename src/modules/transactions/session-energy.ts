@@ -3,7 +3,7 @@ import { ENERGY_REGISTER } from './meter.js';
 import type { NewSampleRow } from './session-rows.js';
 import type { TransactionsTables } from './tables.js';
 import { unnestRows, type ColumnType } from './column-arrays.js';
-import { ALL_LOCKED_FIRST, lockedSessions, sessionIdsOf } from './session-locks.js';
+import { ALL_LOCKED_FIRST, lockedSessions, sessionIdsOf, type RowLocks } from './session-locks.js';
 
 /** What one batch of samples says about a session's energy register, one reading per instant (the highest). */
 export interface RegisterRun {
@@ -54,13 +54,13 @@ const RUN_COLUMNS = [
  * Run in the transaction that wrote the samples, so the running state never misses a stored reading.
  * It locks its sessions and `alsoLock` (the others its batch goes on to update) in id order first (ADR 027).
  */
-export async function updateSessionEnergy(db: Kysely<TransactionsTables>, rows: readonly NewSampleRow[], alsoLock: readonly string[] = []): Promise<void> {
+export async function updateSessionEnergy(db: Kysely<TransactionsTables>, rows: readonly NewSampleRow[], alsoLock: readonly string[], locks: RowLocks): Promise<void> {
   const runs = registerRuns(rows);
   if (runs.length === 0) return;
   const added = sql`(case when s.energy_register_at is null then 0 else greatest(b.first_wh - s.energy_register_wh, 0) end + b.inner_wh)`;
   const updated = await sql<{ id: string }>`
     with b as (select * from ${unnestRows(runs, RUN_COLUMNS)}),
-    ${lockedSessions(sessionIdsOf([...runs.map((r) => r.sessionId), ...alsoLock]))}
+    ${lockedSessions(sessionIdsOf([...runs.map((r) => r.sessionId), ...alsoLock]), undefined, locks)}
     update sessions s set
       energy_sum_wh = coalesce(s.energy_sum_wh, 0) + ${added},
       energy_wh = round(coalesce(s.energy_sum_wh, 0) + ${added})::bigint,

@@ -5,12 +5,17 @@ import { writeStarts, writeStops, type StartWrite, type StartWritten, type StopW
 import { followConnectors, type ConnectorFollow } from './connector-follows.js';
 import { applyEvents, type AppliedEvent, type SessionEventWrite } from './event-writes.js';
 import { insertSamples } from './sample-inserts.js';
+import type { RowLocks } from './session-locks.js';
 import { ENDED_UNREPORTED, type NewSampleRow, type SessionHead, type SessionRow } from './session-rows.js';
 import type { SortedWindow } from '../../platform/list-sort.js';
 
 /** The transactions module's SQL. Every query a tenant can reach filters by tenant. */
 export class TransactionsStore {
-  constructor(private readonly db: Kysely<TransactionsTables>) {}
+  constructor(
+    private readonly db: Kysely<TransactionsTables>,
+    /** How its session writes lock rows (session-locks.ts): in id order, unless the database has one connection. */
+    private readonly locks: RowLocks = 'ordered',
+  ) {}
 
   byStationTx(stationId: string, stationTxId: string): Promise<SessionRow | undefined> {
     return this.db.selectFrom('sessions').selectAll().where('station_id', '=', stationId).where('station_tx_id', '=', stationTxId).executeTakeFirst();
@@ -25,12 +30,12 @@ export class TransactionsStore {
    * `fresh` is false for a retry. The caller's group commit keys batches by session.
    */
   applyEvents(items: readonly SessionEventWrite[]): Promise<AppliedEvent[]> {
-    return applyEvents(this.db, items);
+    return applyEvents(this.db, items, this.locks);
   }
 
   /** 1.6 connector statuses for many connectors, one statement (connector-follows.ts). */
   followConnectors(items: readonly ConnectorFollow[]): Promise<SessionHead[][]> {
-    return followConnectors(this.db, items);
+    return followConnectors(this.db, items, this.locks);
   }
 
   /**
@@ -80,17 +85,17 @@ export class TransactionsStore {
    * other sessions the batch updates next, locked with these in id order (ADR 027).
    */
   insertSamples(batch: readonly NewSampleRow[], alsoLock: readonly string[] = []): Promise<void> {
-    return insertSamples(this.db, batch, alsoLock);
+    return insertSamples(this.db, batch, alsoLock, this.locks);
   }
 
   /** A batch of 1.6 starts: Started records and superseding, one statement (numbered-writes.ts). */
   writeStarts(items: readonly StartWrite[]): Promise<StartWritten[]> {
-    return writeStarts(this.db, items);
+    return writeStarts(this.db, items, this.locks);
   }
 
   /** A batch of 1.6 stops: finishes and Ended records, one statement (numbered-writes.ts). */
   writeStops(items: readonly StopWrite[]): Promise<StopWritten[]> {
-    return writeStops(this.db, items);
+    return writeStops(this.db, items, this.locks);
   }
 
   timeline(tenantId: string, sessionId: string) {

@@ -6,6 +6,7 @@ import { StartupError } from '../errors.js';
 import { PGlitePool } from './pglite-pool.js';
 import { EMBEDDED_CONNECT_TIMEOUT_MS, PGliteThreadPool } from './pglite-thread-pool.js';
 import type { PoolStats } from './pool-like.js';
+import type { DbCall } from './db-procedures.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { countStatement } from './statement-count.js';
 import { createPostgresPool, DEFAULT_POSTGRES_POOL, type PostgresPoolOptions } from './postgres-pool.js';
@@ -15,6 +16,11 @@ export interface DatabaseHandle<DB> {
   kind: 'pglite' | 'postgres';
   /** The connection pool right now (/metrics). */
   poolStats(): PoolStats;
+  /**
+   * Runs a database procedure next to the database (ADR 034), only where that saves hops: with the
+   * embedded database in its own thread. Elsewhere undefined, and callers run the same code here.
+   */
+  call?: DbCall | undefined;
   close(): Promise<void>;
 }
 
@@ -28,6 +34,8 @@ export interface DatabaseOptions {
   template?: Blob | undefined;
   /** PGlite only: run it in a worker thread of its own (ADR 031). */
   pgliteThread?: boolean | undefined;
+  /** With pgliteThread: URLs of modules exporting `dbProcedures` for `DatabaseHandle.call` (compiledModuleUrl). */
+  procedureModules?: readonly string[] | undefined;
   /** PostgreSQL only: pool size and how long a caller may wait for a connection (default DEFAULT_POSTGRES_POOL). */
   pool?: Partial<PostgresPoolOptions> | undefined;
 }
@@ -82,6 +90,7 @@ async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<
     db,
     kind: 'pglite',
     poolStats: () => pool.stats(),
+    call: pool instanceof PGliteThreadPool ? (name, input) => (pool as PGliteThreadPool).call(name, input) : undefined,
     close: async () => {
       await db.destroy();
       lock?.release();
@@ -91,8 +100,10 @@ async function openPGlite<DB>(options: DatabaseOptions): Promise<DatabaseHandle<
 
 function startPGliteThread(options: DatabaseOptions): Promise<PGliteThreadPool> {
   return options.template && options.memory
-    ? options.template.arrayBuffer().then((buffer) => PGliteThreadPool.start({ dataDir: undefined, template: new Uint8Array(buffer) }))
-    : PGliteThreadPool.start({ dataDir: options.memory ? undefined : `${options.dataDir}/pg`, template: undefined });
+    ? options.template
+        .arrayBuffer()
+        .then((buffer) => PGliteThreadPool.start({ dataDir: undefined, template: new Uint8Array(buffer), procedureModules: options.procedureModules }))
+    : PGliteThreadPool.start({ dataDir: options.memory ? undefined : `${options.dataDir}/pg`, template: undefined, procedureModules: options.procedureModules });
 }
 
 /**

@@ -14,9 +14,11 @@ export class PGlitePool {
   constructor(
     private readonly pglite: PGlite,
     connectTimeoutMs?: number,
+    /** The instance's statement runner, when another user of the instance shares its prepared statements (the database thread). */
+    statements?: PGliteStatements,
   ) {
     this.mutex = new ConnectionMutex('the embedded database', connectTimeoutMs);
-    this.statements = new PGliteStatements(pglite);
+    this.statements = statements ?? new PGliteStatements(pglite);
   }
 
   async connect(): Promise<PoolClientLike> {

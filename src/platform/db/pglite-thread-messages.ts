@@ -6,6 +6,8 @@ export interface DbThreadInit {
   dataDir: string | undefined;
   /** In memory only: a dumped data directory to start from instead of running initdb. */
   template: Uint8Array | undefined;
+  /** URLs of modules exporting `dbProcedures` (db-procedures.ts), loaded before the thread says ready. */
+  procedureModules?: readonly string[] | undefined;
 }
 
 /**
@@ -23,12 +25,21 @@ export interface QueryMessage {
   begin: boolean;
 }
 
-export type ToDbThread = QueryMessage | { type: 'close' };
+/** A procedure run (ADR 034): queued behind any open transaction of the server's thread, run whole. */
+export interface CallMessage {
+  type: 'call';
+  id: number;
+  name: string;
+  input: unknown;
+}
+
+export type ToDbThread = QueryMessage | CallMessage | { type: 'close' };
 
 export type FromDbThread =
   | { type: 'ready' }
   | { type: 'failed'; error: SerializedError }
   | ({ type: 'result'; id: number; rows: unknown[]; affectedRows: number } & StatementTime)
+  | ({ type: 'returned'; id: number; value: unknown; statements: number } & StatementTime)
   | ({ type: 'error'; id: number; error: SerializedError } & StatementTime)
   | { type: 'closed' };
 

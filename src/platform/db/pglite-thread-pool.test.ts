@@ -12,6 +12,8 @@ import { PGliteThreadPool } from './pglite-thread-pool.js';
 import { openDatabase } from './database.js';
 import { SERVE_HELP, parseServeConfig, type ServeConfig } from '../../config/config.js';
 import { PoolTimeoutError } from './postgres-pool.js';
+import { compiledModuleUrl } from './db-procedures.js';
+import { statementsSent } from './statement-count.js';
 
 // ADR 031: the embedded database runs in a thread of its own. These tests start the built
 // thread entry (dist/), as the server does; `npm test` builds first.
@@ -25,6 +27,9 @@ function template(): Uint8Array | undefined {
   }
 }
 
+/** Test procedures (testing/probe-procedures.ts), compiled: the thread loads them from dist/. */
+const PROBE_PROCEDURES = compiledModuleUrl('./testing/probe-procedures.js', import.meta.url);
+
 function kysely(pool: PGliteThreadPool): Kysely<any> {
   return new Kysely<any>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
 }
@@ -34,7 +39,7 @@ describe('PGliteThreadPool', () => {
   let db: Kysely<any>;
 
   beforeAll(async () => {
-    pool = await PGliteThreadPool.start({ dataDir: undefined, template: template() });
+    pool = await PGliteThreadPool.start({ dataDir: undefined, template: template(), procedureModules: [PROBE_PROCEDURES] });
     db = kysely(pool);
     await sql`create table probe (id text primary key, n int not null)`.execute(db);
   });
@@ -109,6 +114,50 @@ describe('PGliteThreadPool', () => {
     const waited = after.transactionWaitSeconds - before.transactionWaitSeconds;
     expect(waited).toBeGreaterThanOrEqual(0.14);
     expect(waited).toBeLessThan(0.29);
+  });
+
+  it('ADR 034: a procedure runs its whole transaction in the thread, in one call; its statements are counted here', async () => {
+    const before = statementsSent();
+    const result = await pool.call<{ rows: number; at: Date }>('probe.insert', { ids: ['proc-1', 'proc-2', 'proc-3'] });
+    expect(result.at).toBeInstanceOf(Date);
+    const { rows } = await sql<{ id: string }>`select id from probe where id like 'proc-%' order by id`.execute(db);
+    expect(rows.map((r) => r.id)).toEqual(['proc-1', 'proc-2', 'proc-3']);
+    expect(result.rows).toBeGreaterThanOrEqual(3);
+    // BEGIN, three inserts, the count, COMMIT: counted, though none crossed the thread boundary.
+    expect(statementsSent() - before).toBeGreaterThanOrEqual(5);
+  });
+
+  it('a failing procedure rolls back whole, and its database error crosses with its SQLSTATE', async () => {
+    await expect(pool.call('probe.duplicate', { id: 'proc-dup' })).rejects.toMatchObject({ code: '23505', constraint: 'probe_pkey' });
+    const { rows } = await sql<{ id: string }>`select id from probe where id like 'proc-dup%'`.execute(db);
+    expect(rows).toEqual([]);
+    await expect(pool.call('probe.nothing', {})).rejects.toThrow("no database procedure 'probe.nothing'");
+  });
+
+  it('a procedure called while this side has a transaction open runs after it commits, never inside it', async () => {
+    let called: Promise<{ rows: number }> | undefined;
+    let settledInside = false;
+    await db.transaction().execute(async (tx) => {
+      await sql`insert into probe values ('outer-1', 1)`.execute(tx);
+      called = pool.call<{ rows: number }>('probe.insert', { ids: ['inner-1'] });
+      void called.then(() => (settledInside = true));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The procedure waits for this transaction's connection: it has not run yet.
+      const { rows } = await sql<{ id: string }>`select id from probe where id = 'inner-1'`.execute(tx);
+      expect(rows).toEqual([]);
+      await sql`insert into probe values ('outer-2', 1)`.execute(tx);
+    });
+    expect(settledInside).toBe(false);
+    await called;
+    const { rows } = await sql<{ id: string }>`select id from probe where id in ('outer-1', 'outer-2', 'inner-1') order by id`.execute(db);
+    expect(rows.map((r) => r.id)).toEqual(['inner-1', 'outer-1', 'outer-2']);
+  });
+
+  it('calls pipeline: many sent at once all run, one after another, each whole', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `pipe-${String(i).padStart(2, '0')}`);
+    await Promise.all(ids.map((id) => pool.call('probe.insert', { ids: [id, `${id}-b`] })));
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from probe where id like 'pipe-%'`.execute(db);
+    expect(rows[0]?.n).toBe(40);
   });
 
   it('a repeated statement text is sent once and still runs with fresh parameters each time', async () => {

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { addDbThreadTime } from './db-thread-time.js';
+import { countStatements } from './statement-count.js';
 import { ConnectionMutex, firstKeyword, type PoolClientLike, type PoolStats, type QueryResultLike } from './pool-like.js';
 import { deserializeError, type DbThreadInit, type FromDbThread, type ToDbThread } from './pglite-thread-messages.js';
 
@@ -15,7 +16,8 @@ export const EMBEDDED_CONNECT_TIMEOUT_MS = 30_000;
 const MAX_NUMBERED_TEXTS = 2_000;
 
 interface Waiter {
-  resolve: (result: QueryResultLike) => void;
+  /** A statement's QueryResultLike, or a procedure's value. */
+  resolve: (result: any) => void;
   reject: (err: Error) => void;
   command: string;
 }
@@ -81,6 +83,21 @@ export class PGliteThreadPool {
     return this.mutex.stats();
   }
 
+  /**
+   * Runs a procedure in the database thread (ADR 034): one message there and one back, whatever
+   * its statements. It does not wait for this side's connection: the thread queues it behind a
+   * transaction this side has open, so calls pipeline and the thread need not wait between them.
+   */
+  call<R>(name: string, input: unknown): Promise<R> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise<R>((resolve, reject) => {
+      if (this.waiting.size === 0) this.worker.ref();
+      this.waiting.set(id, { resolve, reject, command: 'CALL' });
+      this.send({ type: 'call', id, name, input });
+    });
+  }
+
   async end(): Promise<void> {
     await this.mutex.idle();
     if (this.stopped) return;
@@ -132,14 +149,17 @@ export class PGliteThreadPool {
   }
 
   private receive(message: FromDbThread): void {
-    if (message.type !== 'result' && message.type !== 'error') return;
+    if (message.type !== 'result' && message.type !== 'error' && message.type !== 'returned') return;
     const waiter = this.waiting.get(message.id);
     if (!waiter) return;
     this.waiting.delete(message.id);
     if (this.waiting.size === 0) this.worker.unref();
     addDbThreadTime(message.busyMs, message.transactionWaitMs);
     if (message.type === 'result') waiter.resolve({ rows: message.rows, rowCount: message.affectedRows, command: waiter.command });
-    else waiter.reject(deserializeError(message.error));
+    else if (message.type === 'returned') {
+      countStatements(message.statements);
+      waiter.resolve(message.value);
+    } else waiter.reject(deserializeError(message.error));
   }
 
   private stop(reason: Error): void {

@@ -9,6 +9,11 @@ export function countStatement(): void {
   statements += 1;
 }
 
+/** Statements a database procedure ran in the database thread on this process's behalf (ADR 034). */
+export function countStatements(n: number): void {
+  statements += n;
+}
+
 export function statementsSent(): number {
   return statements;
 }
