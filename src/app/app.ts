@@ -54,6 +54,7 @@ import { installAuditTrail } from '../api/audit-trail.js';
 import { installIdempotency } from '../api/idempotency.js';
 import { installApiDocs } from '../api/openapi.js';
 import { RetentionSweep } from './retention.js';
+import { EmbeddedVacuum } from '../platform/db/embedded-vacuum.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -103,6 +104,8 @@ export interface AmplineApp {
   routes: readonly RouteRule[];
   /** Deletes archived frames and command history past their retention (ADR 030). */
   retention: RetentionSweep;
+  /** Vacuums the embedded database, which has no autovacuum (ADR 035); never started on PostgreSQL. */
+  vacuum: EmbeddedVacuum;
   close(): Promise<void>;
 }
 
@@ -374,6 +377,9 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
     const apiServer = api;
     firmwareParts.setPublicBase(`http://${host}:${port}`);
     retention.start();
+    // PGlite has no autovacuum (ADR 035); PostgreSQL's own workers vacuum it.
+    const vacuum = new EmbeddedVacuum({ db, logger, intervalMs: database.kind === 'pglite' ? (config.vacuumIntervalMinutes ?? 10) * 60_000 : 0 });
+    vacuum.start();
     return {
       port,
       baseUrl: `http://${host}:${port}`,
@@ -398,9 +404,11 @@ export async function startAmpline(config: ServeConfig, options: AppOptions = {}
       databaseKind: database.kind,
       routes: routeTableOf(apiServer),
       retention,
+      vacuum,
       close: async () => {
         deviceModel.boot.stop();
         await retention.stop();
+        await vacuum.stop();
         await ocppGateway.close();
         await firmwareParts.close();
         await runningTls?.close();

@@ -38,6 +38,8 @@ export interface ServeConfig {
   dbConnectTimeoutMs?: number | undefined;
   /** Embedded database: run PGlite in a worker thread of its own (ADR 031). Absent: false. */
   dbThread?: boolean | undefined;
+  /** Embedded database: minutes between VACUUM (ANALYZE) passes (ADR 035); 0 never. Absent: 10. */
+  vacuumIntervalMinutes?: number | undefined;
 }
 
 export const SERVE_HELP = `Usage: ampline serve [options]
@@ -51,6 +53,8 @@ export const SERVE_HELP = `Usage: ampline serve [options]
                          (env AMPLINE_DB_CONNECT_TIMEOUT_MS, default 5000)
   --db-thread            run the embedded database in a thread of its own: uses the second core,
                          more memory under a connect storm (env AMPLINE_DB_THREAD=true; ADR 031)
+  --vacuum-interval-minutes N  the embedded database has no autovacuum: VACUUM (ANALYZE) every
+                         table this often; 0 never (env AMPLINE_VACUUM_INTERVAL_MINUTES, default 10)
   --demo                 also run a simulated network of a few stations
   --auto-register        accept and register unknown stations without authentication
   --heartbeat-interval S heartbeat interval given to accepted stations (default 300)
@@ -108,6 +112,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
         'db-pool-size': { type: 'string' },
         'db-connect-timeout-ms': { type: 'string' },
         'db-thread': { type: 'boolean' },
+        'vacuum-interval-minutes': { type: 'string' },
         'no-compression': { type: 'boolean' },
         'log-level': { type: 'string' },
         'public-url': { type: 'string' },
@@ -154,6 +159,7 @@ export function parseServeConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     dbPoolSize: integer('--db-pool-size', values['db-pool-size'] ?? env['AMPLINE_DB_POOL_SIZE'], DEFAULT_POSTGRES_POOL.maxConnections, 1, 1000),
     dbConnectTimeoutMs: integer('--db-connect-timeout-ms', values['db-connect-timeout-ms'] ?? env['AMPLINE_DB_CONNECT_TIMEOUT_MS'], DEFAULT_POSTGRES_POOL.connectTimeoutMs, 100, 600_000),
     dbThread: values['db-thread'] ?? env['AMPLINE_DB_THREAD'] === 'true',
+    vacuumIntervalMinutes: integer('--vacuum-interval-minutes', values['vacuum-interval-minutes'] ?? env['AMPLINE_VACUUM_INTERVAL_MINUTES'], 10, 0, 10080),
     ...parseTlsOptions(values, env, values.data ?? env['AMPLINE_DATA'] ?? './data'),
     oidc: oidcFromEnv(env),
   };
