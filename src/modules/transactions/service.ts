@@ -241,6 +241,7 @@ export class TransactionsService {
     await this.deps.events.flush();
     await this.deps.starts.flush();
     await this.deps.stops.flush();
+    await this.deps.follows.flush();
     await this.deps.outbox.flush();
   }
 

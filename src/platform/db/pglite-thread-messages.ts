@@ -8,6 +8,8 @@ export interface DbThreadInit {
   template: Uint8Array | undefined;
   /** URLs of modules exporting `dbProcedures` (db-procedures.ts), loaded before the thread says ready. */
   procedureModules?: readonly string[] | undefined;
+  /** How long a procedure or statement waits for the connection in the thread before it fails (the pool's). */
+  connectTimeoutMs?: number | undefined;
 }
 
 /**

@@ -153,6 +153,24 @@ describe('PGliteThreadPool', () => {
     expect(rows.map((r) => r.id)).toEqual(['inner-1', 'outer-1', 'outer-2']);
   });
 
+  it('a procedure the open transaction itself waits on fails after the time-out instead of hanging', async () => {
+    const short = await PGliteThreadPool.start({ dataDir: undefined, template: template(), procedureModules: [PROBE_PROCEDURES] }, 500);
+    const sdb = kysely(short);
+    try {
+      await sql`create table probe (id text primary key, n int not null)`.execute(sdb);
+      const failure = await sdb.transaction().execute(async (tx) => {
+        await sql`insert into probe values ('held', 1)`.execute(tx);
+        return short.call('probe.insert', { ids: ['waiting'] }).catch((err: unknown) => err);
+      });
+      expect(failure).toBeInstanceOf(Error);
+      expect(failure).toMatchObject({ code: 'DB_POOL_TIMEOUT' });
+      const { rows } = await sql<{ id: string }>`select id from probe order by id`.execute(sdb);
+      expect(rows.map((r) => r.id)).toEqual(['held']);
+    } finally {
+      await sdb.destroy();
+    }
+  });
+
   it('calls pipeline: many sent at once all run, one after another, each whole', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `pipe-${String(i).padStart(2, '0')}`);
     await Promise.all(ids.map((id) => pool.call('probe.insert', { ids: [id, `${id}-b`] })));

@@ -51,7 +51,7 @@ export class PGliteThreadPool {
   /** Starts the thread and opens the database in it; rejects with the database's own error. */
   static start(init: DbThreadInit, connectTimeoutMs = EMBEDDED_CONNECT_TIMEOUT_MS): Promise<PGliteThreadPool> {
     const worker = new Worker(threadEntry(), {
-      workerData: init,
+      workerData: { ...init, connectTimeoutMs } satisfies DbThreadInit,
       ...(init.template ? { transferList: [init.template.buffer as ArrayBuffer] } : {}),
     });
     return new Promise((resolve, reject) => {

@@ -34,7 +34,9 @@ try {
 const statements = new PGliteStatements(pglite);
 let statementsRun = 0;
 // The one connection, under a FIFO mutex shared by the server thread's statements and the procedures.
-const pool = new PGlitePool(pglite, undefined, statements);
+// A procedure queued behind a server-thread transaction that waits on that very procedure would
+// wait forever: after the time-out it fails loudly instead, as a caller of the pool does (ADR 031).
+const pool = new PGlitePool(pglite, init.connectTimeoutMs, statements);
 const procedureDb = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }), log: () => void (statementsRun += 1) });
 const texts = new Map<number, string>();
 /** The connection while a transaction of the server's thread is open: its later statements need no turn. */
