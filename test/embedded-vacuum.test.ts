@@ -29,7 +29,9 @@ describe('vacuuming the embedded database (ADR 035)', () => {
     const run = await new EmbeddedVacuum({ db: kdb, logger: silentLogger, intervalMs: 0 }).runOnce();
     expect(run.failed).toBe(0);
     expect(run.tables).toBeGreaterThanOrEqual(30);
-    expect(await size()).toBe(0);
+    // PGlite is one backend, so the pass truncates the emptied table. On a PostgreSQL server
+    // (CI runs this file there too) other backends' snapshots and autovacuum decide when it may.
+    if (!process.env['DATABASE_URL']) expect(await size()).toBe(0);
     const { rows } = await sql<{ relname: string }>`select relname from pg_stat_user_tables where last_vacuum is null and relname in ('sessions', 'meter_samples', 'station_connectors', 'stations')`.execute(kdb);
     expect(rows).toEqual([]);
   });
