@@ -55,8 +55,18 @@ export class CustomerInformationReports {
 
   /** A part from the station; the report is stored when it is complete. */
   async deliver(tenantId: string, stationId: string, part: CustomerInformationPart): Promise<void> {
-    const parts = this.collector.add(PartCollector.key(tenantId, stationId, part.requestId), part, !part.tbc);
+    const key = PartCollector.key(tenantId, stationId, part.requestId);
+    // The API call waiting for this report reads it back from the table: it resumes once the row is written.
+    const parts = this.collector.add(key, part, !part.tbc, true);
     if (!parts) return;
+    try {
+      await this.store(tenantId, stationId, part.requestId, parts);
+    } finally {
+      this.collector.settle(key, parts);
+    }
+  }
+
+  private async store(tenantId: string, stationId: string, requestId: number, parts: CustomerInformationPart[]): Promise<void> {
     const ordered = [...parts].sort((a, b) => a.seqNo - b.seqNo);
     const values = {
       data: ordered.map((p) => p.data).join(''),
@@ -67,7 +77,7 @@ export class CustomerInformationReports {
     await this.deps.db
       .insertInto('customer_information_reports')
       // A report for a request made outside the typed endpoint (the passthrough) is kept too.
-      .values({ tenant_id: tenantId, station_id: stationId, request_id: part.requestId, requested_by: 'unknown', status: 'Accepted', created_at: this.deps.clock.now(), ...values })
+      .values({ tenant_id: tenantId, station_id: stationId, request_id: requestId, requested_by: 'unknown', status: 'Accepted', created_at: this.deps.clock.now(), ...values })
       .onConflict((oc) => oc.columns(['tenant_id', 'station_id', 'request_id']).doUpdateSet(values))
       .execute();
   }

@@ -41,8 +41,12 @@ export class PartCollector<P> {
     this.open.delete(key);
   }
 
-  /** Adds a part; returns the whole report when this was the last part. */
-  add(key: string, part: P, last: boolean): P[] | undefined {
+  /**
+   * Adds a part; returns the whole report when this was the last part, and hands it to the waiter
+   * then, unless `hold`: a caller that stores the report first settles the waiter after (`settle`),
+   * so what the waiter reads back is the stored report.
+   */
+  add(key: string, part: P, last: boolean, hold = false): P[] | undefined {
     const parts = this.open.get(key) ?? [];
     parts.push(part);
     this.open.delete(key);
@@ -51,12 +55,16 @@ export class PartCollector<P> {
       if (this.open.size > MAX_OPEN) this.open.delete(this.open.keys().next().value as string);
       return undefined;
     }
-    const waiter = this.waiters.get(key);
-    if (waiter) {
-      clearTimeout(waiter.timer);
-      this.waiters.delete(key);
-      waiter.resolve({ parts, complete: true });
-    }
+    if (!hold) this.settle(key, parts);
     return parts;
+  }
+
+  /** Hands a complete report to its waiter, if one still waits. */
+  settle(key: string, parts: P[]): void {
+    const waiter = this.waiters.get(key);
+    if (!waiter) return;
+    clearTimeout(waiter.timer);
+    this.waiters.delete(key);
+    waiter.resolve({ parts, complete: true });
   }
 }
