@@ -171,6 +171,20 @@ describe('PGliteThreadPool', () => {
     }
   });
 
+  it('a statement that gets no turn behind a procedure within the time-out fails, and the thread goes on', async () => {
+    const short = await PGliteThreadPool.start({ dataDir: undefined, template: template(), procedureModules: [PROBE_PROCEDURES] }, 500);
+    const sdb = kysely(short);
+    try {
+      const held = short.call('probe.hold', { ms: 1_500 });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await expect(sql`select 1`.execute(sdb)).rejects.toMatchObject({ code: 'DB_POOL_TIMEOUT' });
+      await held;
+      expect((await sql<{ n: number }>`select 2 as n`.execute(sdb)).rows).toEqual([{ n: 2 }]);
+    } finally {
+      await sdb.destroy();
+    }
+  });
+
   it('calls pipeline: many sent at once all run, one after another, each whole', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `pipe-${String(i).padStart(2, '0')}`);
     await Promise.all(ids.map((id) => pool.call('probe.insert', { ids: [id, `${id}-b`] })));

@@ -82,7 +82,11 @@ function query(message: QueryMessage): void {
     void run(message, held, true);
     return;
   }
-  void pool.connect().then((client) => run(message, client, false));
+  void pool.connect().then(
+    (client) => run(message, client, false),
+    // No turn within the time-out (PoolTimeoutError): the statement fails, the thread goes on.
+    (err: unknown) => post({ type: 'error', id: message.id, error: serializeError(err), busyMs: 0, transactionWaitMs: 0 }),
+  );
 }
 
 async function call(message: CallMessage): Promise<void> {

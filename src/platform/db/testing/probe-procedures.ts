@@ -11,6 +11,12 @@ export const dbProcedures: DbProcedures = {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from probe`.execute(trx);
       return { rows: rows[0]?.n, at: new Date(0) };
     }),
+  /** Holds the connection in an open transaction for `ms`, the thread's event loop free meanwhile. */
+  'probe.hold': async (db: Kysely<any>, input: { ms: number }) =>
+    db.transaction().execute(async (trx) => {
+      await sql`select 1`.execute(trx);
+      await new Promise((resolve) => setTimeout(resolve, input.ms));
+    }),
   /** Fails with a unique violation after its first insert: nothing of it stays. */
   'probe.duplicate': async (db: Kysely<any>, input: { id: string }) =>
     db.transaction().execute(async (trx) => {
