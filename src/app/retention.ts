@@ -1,5 +1,6 @@
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
+import { PeriodicTask } from '../platform/periodic-task.js';
 
 const DAY_MS = 86_400_000;
 
@@ -27,34 +28,30 @@ export interface RetentionSweepOptions {
  * tried again at the next interval; it never stops the process.
  */
 export class RetentionSweep {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<Record<string, number>> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask<Record<string, number>>;
 
-  constructor(private readonly options: RetentionSweepOptions) {}
+  constructor(private readonly options: RetentionSweepOptions) {
+    this.task = new PeriodicTask({
+      run: () => this.sweep(),
+      firstDelayMs: options.firstDelayMs ?? 60_000,
+      intervalMs: options.intervalMs ?? 3_600_000,
+      onError: (err) => options.logger.error({ err }, 'retention sweep failed'),
+    });
+  }
 
   start(): void {
     if (this.options.targets.every((t) => t.days === 0)) return;
-    this.schedule(this.options.firstDelayMs ?? 60_000);
+    this.task.start();
   }
 
   /** Stops the timer and waits for a sweep in progress, so the database can close after it. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One sweep over every target; rows removed per target. Tests call it directly. */
-  async sweepOnce(): Promise<Record<string, number>> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = this.sweep();
-    try {
-      return await this.running;
-    } finally {
-      this.running = undefined;
-    }
+  sweepOnce(): Promise<Record<string, number>> {
+    return this.task.runOnce();
   }
 
   private async sweep(): Promise<Record<string, number>> {
@@ -74,15 +71,5 @@ export class RetentionSweep {
       }
     }
     return removed;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      void this.sweepOnce()
-        .catch((err: unknown) => this.options.logger.error({ err }, 'retention sweep failed'))
-        .finally(() => this.schedule(this.options.intervalMs ?? 3_600_000));
-    }, delayMs);
-    this.timer.unref();
   }
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../logger.js';
+import { PeriodicTask } from '../periodic-task.js';
 
 export interface EmbeddedVacuumOptions {
   db: Kysely<any>;
@@ -25,33 +26,29 @@ export interface VacuumRun {
  * next table still runs.
  */
 export class EmbeddedVacuum {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<VacuumRun> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask<VacuumRun>;
 
-  constructor(private readonly options: EmbeddedVacuumOptions) {}
+  constructor(private readonly options: EmbeddedVacuumOptions) {
+    this.task = new PeriodicTask({
+      run: () => this.run(),
+      firstDelayMs: options.intervalMs,
+      intervalMs: options.intervalMs,
+      onError: (err) => options.logger.error({ err }, 'vacuum of the embedded database failed'),
+    });
+  }
 
   start(): void {
-    if (this.options.intervalMs > 0) this.schedule();
+    if (this.options.intervalMs > 0) this.task.start();
   }
 
   /** Stops the timer and waits for a run in progress, so the database can close after it. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One pass over every table. Tests call it directly. */
-  async runOnce(): Promise<VacuumRun> {
-    while (this.running) await this.running.catch(() => undefined);
-    this.running = this.run();
-    try {
-      return await this.running;
-    } finally {
-      this.running = undefined;
-    }
+  runOnce(): Promise<VacuumRun> {
+    return this.task.runOnce();
   }
 
   private async run(): Promise<VacuumRun> {
@@ -62,7 +59,7 @@ export class EmbeddedVacuum {
     let failed = 0;
     let slowest: VacuumRun['slowest'];
     for (const { name } of rows) {
-      if (this.stopped) break;
+      if (this.task.stopped) break;
       const tableStartedAt = performance.now();
       try {
         await sql`vacuum (analyze) ${sql.table(name)}`.execute(this.options.db);
@@ -76,15 +73,5 @@ export class EmbeddedVacuum {
     const result = { tables: rows.length, failed, ms: Math.round(performance.now() - startedAt), slowest };
     this.options.logger.info(result, 'embedded database vacuumed');
     return result;
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      void this.runOnce()
-        .catch((err: unknown) => this.options.logger.error({ err }, 'vacuum of the embedded database failed'))
-        .finally(() => this.schedule());
-    }, this.options.intervalMs);
-    this.timer.unref();
   }
 }
