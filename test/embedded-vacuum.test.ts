@@ -6,6 +6,14 @@ import { parseServeConfig, SERVE_HELP, type ServeConfig } from '../src/config/co
 import { silentLogger } from '../src/platform/logger.js';
 
 // ADR 035: PGlite runs Postgres as one backend, with no autovacuum; the server vacuums it itself.
+/** Tables whose heap is bigger than `bytes`. */
+async function tablesOverIn(db: Kysely<any>, bytes: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind = 'r' and pg_relation_size(c.oid) > ${bytes}::bigint`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
 describe('vacuuming the embedded database (ADR 035)', () => {
   let kdb: Kysely<any>;
   let close: () => Promise<void>;
@@ -16,6 +24,7 @@ describe('vacuuming the embedded database (ADR 035)', () => {
     close = opened.close;
   });
   afterAll(async () => close?.());
+  const tablesOver = (bytes: number) => tablesOverIn(kdb, bytes);
 
   it('a pass vacuums every table: rows the outbox deleted give their space back', async () => {
     const events = JSON.stringify([{ id: 'x', type: 'MeterSampled', tenantId: 'default', occurredAt: new Date(0).toISOString(), payload: { pad: 'p'.repeat(200) } }]);
@@ -34,6 +43,37 @@ describe('vacuuming the embedded database (ADR 035)', () => {
     if (!process.env['DATABASE_URL']) expect(await size()).toBe(0);
     const { rows } = await sql<{ relname: string }>`select relname from pg_stat_user_tables where last_vacuum is null and relname in ('sessions', 'meter_samples', 'station_connectors', 'stations')`.execute(kdb);
     expect(rows).toEqual([]);
+  });
+
+  it('the quick pass between full ones vacuums only the small tables, where the hot updates are', async () => {
+    await sql`create table vacuum_probe_big (id int, pad text)`.execute(kdb);
+    await sql`insert into vacuum_probe_big select g, repeat('x', 500) from generate_series(1, 2000) g`.execute(kdb);
+    await sql`create table vacuum_probe_small (id int)`.execute(kdb);
+    try {
+      const vacuum = new EmbeddedVacuum({ db: kdb, logger: silentLogger, intervalMs: 0, quickMaxBytes: 64 * 1024 });
+      const vacuumed = async () =>
+        (
+          await sql<{ relname: string; vacuumed: boolean }>`
+            select relname, last_vacuum is not null as vacuumed from pg_stat_user_tables
+            where relname in ('vacuum_probe_big', 'vacuum_probe_small') order by relname`.execute(kdb)
+        ).rows;
+      const quick = await vacuum.runOnce('quick');
+      expect(await vacuumed()).toEqual([
+        { relname: 'vacuum_probe_big', vacuumed: false },
+        { relname: 'vacuum_probe_small', vacuumed: true },
+      ]);
+      const big = await tablesOver(64 * 1024);
+      expect(big).toBeGreaterThanOrEqual(1);
+      const full = await vacuum.runOnce('full');
+      expect(full.tables).toBe(quick.tables + big);
+      expect(await vacuumed()).toEqual([
+        { relname: 'vacuum_probe_big', vacuumed: true },
+        { relname: 'vacuum_probe_small', vacuumed: true },
+      ]);
+    } finally {
+      await sql`drop table vacuum_probe_big`.execute(kdb);
+      await sql`drop table vacuum_probe_small`.execute(kdb);
+    }
   });
 
   it('runs every interval once started, and stop() ends it', async () => {

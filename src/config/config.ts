@@ -54,7 +54,8 @@ export const SERVE_HELP = `Usage: ampline serve [options]
   --db-thread            run the embedded database in a thread of its own: uses the second core,
                          more memory under a connect storm (env AMPLINE_DB_THREAD=true; ADR 031)
   --vacuum-interval-minutes N  the embedded database has no autovacuum: VACUUM (ANALYZE) every
-                         table this often; 0 never (env AMPLINE_VACUUM_INTERVAL_MINUTES, default 10)
+                         table this often, the small ones every minute; 0 never
+                         (env AMPLINE_VACUUM_INTERVAL_MINUTES, default 10)
   --demo                 also run a simulated network of a few stations
   --auto-register        accept and register unknown stations without authentication
   --heartbeat-interval S heartbeat interval given to accepted stations (default 300)

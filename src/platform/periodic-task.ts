@@ -34,10 +34,10 @@ export class PeriodicTask<R> {
     await this.running?.catch(() => undefined);
   }
 
-  /** One run now, after any run in progress. Tests call it directly. */
-  async runOnce(): Promise<R> {
+  /** One run now (of `run`, or the task's own), after any run in progress. Tests call it directly. */
+  async runOnce(run: () => Promise<R> = this.options.run): Promise<R> {
     while (this.running) await this.running.catch(() => undefined);
-    this.running = this.options.run();
+    this.running = run();
     try {
       return await this.running;
     } finally {
