@@ -6,8 +6,9 @@ import { parseServeConfig, SERVE_HELP, type ServeConfig } from '../src/config/co
 import { silentLogger } from '../src/platform/logger.js';
 
 // ADR 035: PGlite runs Postgres as one backend, with no autovacuum; the server vacuums it itself.
+
 /** Tables whose heap is bigger than `bytes`. */
-async function tablesOverIn(db: Kysely<any>, bytes: number): Promise<number> {
+async function tablesOver(db: Kysely<any>, bytes: number): Promise<number> {
   const { rows } = await sql<{ n: number }>`
     select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = 'public' and c.relkind = 'r' and pg_relation_size(c.oid) > ${bytes}::bigint`.execute(db);
@@ -24,7 +25,6 @@ describe('vacuuming the embedded database (ADR 035)', () => {
     close = opened.close;
   });
   afterAll(async () => close?.());
-  const tablesOver = (bytes: number) => tablesOverIn(kdb, bytes);
 
   it('a pass vacuums every table: rows the outbox deleted give their space back', async () => {
     const events = JSON.stringify([{ id: 'x', type: 'MeterSampled', tenantId: 'default', occurredAt: new Date(0).toISOString(), payload: { pad: 'p'.repeat(200) } }]);
@@ -62,7 +62,7 @@ describe('vacuuming the embedded database (ADR 035)', () => {
         { relname: 'vacuum_probe_big', vacuumed: false },
         { relname: 'vacuum_probe_small', vacuumed: true },
       ]);
-      const big = await tablesOver(64 * 1024);
+      const big = await tablesOver(kdb, 64 * 1024);
       expect(big).toBeGreaterThanOrEqual(1);
       const full = await vacuum.runOnce('full');
       expect(full.tables).toBe(quick.tables + big);
