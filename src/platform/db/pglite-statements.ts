@@ -1,5 +1,6 @@
 import type { PGlite, Results } from '@electric-sql/pglite';
 import { isStalePlanError, StatementNames } from './statement-names.js';
+import { bindExecuteMessage, readFirstResult, WireErrorResponse } from './pglite-wire.js';
 
 type PGliteModule = typeof import('@electric-sql/pglite');
 
@@ -62,12 +63,33 @@ export class PGliteStatements {
       const serializer = this.pglite.serializers[oids[i] ?? 0];
       return serializer ? serializer(value) : String(value);
     });
-    const result = await this.pglite.execProtocol(
-      concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
-    );
-    const [first] = parse.parseResults(result.messages, this.pglite.parsers);
-    return first ?? { rows: [], fields: [] };
+    const message = bindExecuteMessage(name, values);
+    if (message === undefined) {
+      const result = await this.pglite.execProtocol(
+        concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
+      );
+      const [first] = parse.parseResults(result.messages, this.pglite.parsers);
+      return first ?? { rows: [], fields: [] };
+    }
+    const chunks: Buffer[] = [];
+    // The chunks are views of the database's memory, valid only during the call: copied.
+    await this.pglite.execProtocolRawStream(message, { onRawData: (chunk) => void chunks.push(Buffer.from(chunk)) });
+    const response = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    try {
+      return readFirstResult(response, this.pglite.parsers);
+    } catch (error) {
+      throw error instanceof WireErrorResponse ? databaseErrorOf(error.response, protocol) : error;
+    }
   }
+}
+
+/** The error PGlite itself would raise for this response: its own parser reads the ErrorResponse. */
+function databaseErrorOf(response: Buffer, protocol: PGliteModule['protocol']): Error {
+  let found: Error | undefined;
+  new protocol.Parser().parse(response, (message) => {
+    if (found === undefined && message instanceof Error) found = message;
+  });
+  return found ?? new Error('the database answered an ErrorResponse that could not be read');
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
