@@ -192,6 +192,33 @@ describe('PGliteThreadPool', () => {
     expect(rows[0]?.n).toBe(40);
   });
 
+  it('ADR 038: statements on their own pipeline: all are sent before the first answer, and each gets its own', async () => {
+    const answers = Array.from({ length: 20 }, (_, i) => sql<{ n: number }>`select ${i}::int * 2 as n, pg_sleep(0.01)`.execute(db));
+    // One turn each, taken and given back as it is sent: nobody is left waiting for the connection.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pool.stats()).toMatchObject({ idle: 1, waiting: 0 });
+    expect((await Promise.all(answers)).map((r) => r.rows[0]?.n)).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
+  });
+
+  it('ADR 038: a statement on its own waits for a transaction this side has open, and never runs inside it', async () => {
+    const order: string[] = [];
+    let standalone: Promise<unknown> | undefined;
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`insert into probe (id, n) values ('in-tx', 1)`.execute(trx);
+        standalone = sql`insert into probe (id, n) values ('alone', 2)`.execute(db).then(() => order.push('alone'));
+        await sql`select pg_sleep(0.1)`.execute(trx);
+        order.push('tx body');
+        throw new Error('roll it back');
+      })
+      .catch(() => undefined);
+    await standalone;
+    const { rows } = await sql<{ id: string }>`select id from probe where id in ('in-tx', 'alone') order by id`.execute(db);
+    expect(rows.map((r) => r.id)).toEqual(['alone']);
+    expect(order).toEqual(['tx body', 'alone']);
+  });
+
   it('a repeated statement text is sent once and still runs with fresh parameters each time', async () => {
     const seen: number[] = [];
     for (let i = 0; i < 5; i++) seen.push((await sql<{ n: number }>`select ${i}::int + 1 as n`.execute(db)).rows[0]!.n);
@@ -256,8 +283,10 @@ describe('PGliteThreadPool failures', () => {
       // The classic self-wait: a transaction holds the one connection and queries outside itself.
       const selfWait = db.transaction().execute(async () => sql`select 1`.execute(db));
       await expect(selfWait).rejects.toThrow(/embedded database \(one connection\) gave no connection within 300 ms/);
+      // A transaction holds the connection from its BEGIN (ADR 038); a statement on its own waits for it.
       const held = await pool.connect();
-      const waiter = pool.connect();
+      await held.query('begin', []);
+      const waiter = (await pool.connect()).query('select 1', []);
       expect(pool.stats()).toEqual({ size: 1, open: 1, idle: 0, waiting: 1 });
       await expect(waiter).rejects.toBeInstanceOf(PoolTimeoutError);
       held.release();

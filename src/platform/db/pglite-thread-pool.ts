@@ -68,13 +68,32 @@ export class PGliteThreadPool {
     });
   }
 
+  /**
+   * A transaction holds the one connection from its BEGIN to its COMMIT. A statement on its own
+   * holds it only while it is sent: the thread runs statements in the order they arrive, so it
+   * needs no answer before the next is sent, and statements pipeline instead of each waiting a
+   * round trip through both threads for the one before (ADR 038). It still waits its turn behind a
+   * transaction this side has open or is waiting to open.
+   */
   async connect(): Promise<PoolClientLike> {
-    const release = await this.mutex.acquire();
+    let held: (() => void) | undefined;
     return {
-      query: (sql, params) => this.query(sql, params),
+      query: async (sql, params) => {
+        if (held) return this.query(sql, params);
+        if (sql === 'begin' || sql.startsWith('start transaction')) {
+          held = await this.mutex.acquire();
+          return this.query(sql, params);
+        }
+        const turn = await this.mutex.acquire();
+        const answer = this.query(sql, params);
+        turn();
+        return answer;
+      },
       release: () => {
+        if (!held) return;
         this.deferredBegin = false;
-        release();
+        held();
+        held = undefined;
       },
     };
   }

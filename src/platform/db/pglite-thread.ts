@@ -77,8 +77,9 @@ async function run(message: QueryMessage, client: PoolClientLike, inTransaction:
 }
 
 function query(message: QueryMessage): void {
-  // The server thread sends one statement at a time; inside its open transaction the statement
-  // already holds the connection, otherwise it takes its turn behind any running procedure.
+  // Inside the server thread's open transaction a statement already holds the connection (that
+  // side sends nothing else meanwhile); a statement on its own takes its turn in arrival order,
+  // behind any running procedure and the statements sent before it (ADR 038).
   const held = serverTransaction;
   if (held) {
     void run(message, held, true);
