@@ -5,7 +5,6 @@ import pg from 'pg';
 import { StartupError } from '../errors.js';
 import { PGlitePool } from './pglite-pool.js';
 import { EMBEDDED_CONNECT_TIMEOUT_MS, PGliteThreadPool } from './pglite-thread-pool.js';
-import { applyEmbeddedSettings } from './embedded-settings.js';
 import type { PoolStats } from './pool-like.js';
 import type { DbCall } from './db-procedures.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
@@ -117,7 +116,6 @@ async function startPGliteHere(options: DatabaseOptions): Promise<PGlitePool> {
   const pglite = await PGlite.create(
     options.memory ? (options.template ? { loadDataDir: options.template } : {}) : { dataDir: `${options.dataDir}/pg` },
   );
-  await applyEmbeddedSettings(pglite);
   return new PGlitePool(pglite, EMBEDDED_CONNECT_TIMEOUT_MS);
 }
 

@@ -6,7 +6,6 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { PGliteStatements } from './pglite-statements.js';
-import { applyEmbeddedSettings } from './embedded-settings.js';
 import { PGlitePool } from './pglite-pool.js';
 import type { PoolClientLike } from './pool-like.js';
 import type { DbProcedures } from './db-procedures.js';
@@ -23,7 +22,6 @@ try {
   pglite = await PGlite.create(
     init.dataDir !== undefined ? { dataDir: init.dataDir } : init.template ? { loadDataDir: new Blob([init.template]) } : {},
   );
-  await applyEmbeddedSettings(pglite);
   for (const url of init.procedureModules ?? []) {
     const module = (await import(url)) as { dbProcedures?: DbProcedures };
     if (!module.dbProcedures) throw new Error(`${url} exports no dbProcedures`);

@@ -1,6 +1,6 @@
 import { PGlite, parse, protocol } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bindExecuteMessage, readFirstResult, WireErrorResponse } from './pglite-wire.js';
+import { afterFirstReady, bindExecuteMessage, readFirstResult, WireErrorResponse } from './pglite-wire.js';
 import { PGliteStatements } from './pglite-statements.js';
 
 // ADR 036: the named-statement call's wire messages are built and read by Ampline. These tests
@@ -18,6 +18,18 @@ describe('bindExecuteMessage', () => {
       serialize.sync(),
     ]);
     expect(Buffer.from(bindExecuteMessage('amp_7', values) as Uint8Array).equals(expected)).toBe(true);
+  });
+
+  it('puts a statement to run first in front, as the Query message PGlite writes for it (ADR 039)', () => {
+    const values = ['a', null];
+    const expected = Buffer.concat([
+      serialize.query('set plan_cache_mode = auto'),
+      serialize.bind({ statement: 'amp_2', values }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
+      serialize.sync(),
+    ]);
+    expect(Buffer.from(bindExecuteMessage('amp_2', values, 'set plan_cache_mode = auto') as Uint8Array).equals(expected)).toBe(true);
   });
 
   it('leaves a call with a value that is not text to PGlite', () => {
@@ -86,5 +98,22 @@ describe('readFirstResult on a real PGlite', () => {
     expect(failure).toMatchObject({ code: '23505', constraint: 'probe_pkey', message: (theirs as Error).message });
     // The database is usable after the failed call.
     expect((await statements.run('select count(*)::int as n from probe where id = $1', ['c1'])).rows).toEqual([{ n: 1 }]);
+  });
+
+  it('reads the call after a statement sent in front of it, and raises an error of that statement (ADR 039)', async () => {
+    const name = 'w_front';
+    await pglite.execProtocol(Buffer.concat([serialize.parse({ name, text: 'select n, current_setting($2) as mode from probe where id = $1' }), serialize.sync()]));
+    const call = async (before: string): Promise<Buffer> => {
+      const chunks: Buffer[] = [];
+      await pglite.execProtocolRawStream(bindExecuteMessage(name, ['c1', 'plan_cache_mode'], before) as Uint8Array, { onRawData: (c) => void chunks.push(Buffer.from(c)) });
+      return Buffer.concat(chunks);
+    };
+    const raw = await call('set plan_cache_mode = force_generic_plan');
+    expect(readFirstResult(raw, pglite.parsers, afterFirstReady(raw))).toMatchObject({ rows: [{ n: null, mode: 'force_generic_plan' }] });
+    // Without skipping the leading answer, the SET's own CommandComplete would be read as the result.
+    expect(readFirstResult(raw, pglite.parsers).rows).toEqual([]);
+    const failed = await call('set plan_cache_mode = no_such_mode');
+    expect(() => afterFirstReady(failed)).toThrow(WireErrorResponse);
+    await pglite.exec('reset plan_cache_mode');
   });
 });

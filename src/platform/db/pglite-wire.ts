@@ -20,8 +20,10 @@ const DESCRIBE_EXECUTE_SYNC = Buffer.from([
 /**
  * Bind (all parameters in text format) + Describe + Execute + Sync for a prepared statement, or
  * undefined when a value is not a string or null (the caller then lets PGlite serialise the call).
+ * `before`: a statement sent first as its own simple-protocol Query message, in the same call
+ * (ADR 039: a plan cache mode switch costs no round trip of its own).
  */
-export function bindExecuteMessage(statement: string, values: readonly unknown[]): Uint8Array | undefined {
+export function bindExecuteMessage(statement: string, values: readonly unknown[], before?: string): Uint8Array | undefined {
   // As PGlite writes it: one format code per parameter, each 0 (text).
   let length = 4 + 1 + Buffer.byteLength(statement) + 1 + 2 + 2 * values.length + 2 + 2;
   for (const value of values) {
@@ -29,8 +31,16 @@ export function bindExecuteMessage(statement: string, values: readonly unknown[]
     else if (typeof value === 'string') length += 4 + Buffer.byteLength(value);
     else return undefined;
   }
-  const out = Buffer.allocUnsafe(1 + length + DESCRIBE_EXECUTE_SYNC.length);
+  const queryLength = before === undefined ? 0 : 4 + Buffer.byteLength(before) + 1;
+  const out = Buffer.allocUnsafe((queryLength > 0 ? 1 + queryLength : 0) + 1 + length + DESCRIBE_EXECUTE_SYNC.length);
   let at = 0;
+  if (before !== undefined) {
+    out[at++] = 0x51; // Query
+    out.writeInt32BE(queryLength, at);
+    at += 4;
+    at += out.write(before, at);
+    out[at++] = 0;
+  }
   out[at++] = 0x42;
   out.writeInt32BE(length, at);
   at += 4;
@@ -69,14 +79,30 @@ export class WireErrorResponse extends Error {
 const COUNTED_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE']);
 
 /**
- * The first result set of a response, the shape PGlite's parseResults gives it: rows as objects
- * keyed by column name with each value through the type parsers, the fields, the command and the
- * rows it affected. Throws WireErrorResponse when the response holds an ErrorResponse.
+ * Where the answer to a leading Query message ends: just past its ReadyForQuery. Throws
+ * WireErrorResponse when that statement failed.
  */
-export function readFirstResult(response: Buffer, parsers: Parsers): Results {
+export function afterFirstReady(response: Buffer): number {
+  let at = 0;
+  while (at + 5 <= response.length) {
+    const type = response[at] as number;
+    if (type === 0x45) throw new WireErrorResponse(response);
+    at += 1 + response.readInt32BE(at + 1);
+    if (type === 0x5a) return at;
+  }
+  return at;
+}
+
+/**
+ * The first result set of a response (from byte `from`), the shape PGlite's parseResults gives
+ * it: rows as objects keyed by column name with each value through the type parsers, the fields,
+ * the command and the rows it affected. Throws WireErrorResponse when the response holds an
+ * ErrorResponse.
+ */
+export function readFirstResult(response: Buffer, parsers: Parsers, from = 0): Results {
   let fields: { name: string; dataTypeID: number }[] = [];
   let rows: Record<string, unknown>[] = [];
-  let at = 0;
+  let at = from;
   while (at + 5 <= response.length) {
     const type = response[at] as number;
     const end = at + 1 + response.readInt32BE(at + 1);
