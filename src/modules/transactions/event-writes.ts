@@ -73,6 +73,19 @@ const EVENT_WRITE_COLUMNS = [
  */
 export async function applyEvents(db: Kysely<TransactionsTables>, items: readonly SessionEventWrite[], locks: RowLocks): Promise<AppliedEvent[]> {
   if (items.length === 0) return [];
+  // Each session's status and seqNo before this event: on PostgreSQL from the sessions locked
+  // first in id order (ADR 027); on the embedded database (PostgreSQL 18, one connection, nothing
+  // to lock) straight from the UPDATE's own old row, without reading the sessions a second time
+  // (ADR 040). `prior`, not `old`: PostgreSQL 18 reserves `old` in RETURNING.
+  const previous =
+    locks === 'none'
+      ? { locked: sql``, join: sql``, where: sql``, columns: sql`old.status as previous_status, old.last_seq_no as previous_seq_no` }
+      : {
+          locked: sql`, ${lockedSessions(sql`select session_id from v`, sql`, status as previous_status, last_seq_no as previous_seq_no`, locks)}`,
+          join: sql` join locked_sessions prior on prior.id = v.session_id`,
+          where: sql` and ${ALL_LOCKED_FIRST}`,
+          columns: sql`prior.previous_status, prior.previous_seq_no`,
+        };
   const result = await sql<SessionHead & { previous_status: string; previous_seq_no: number | null; fresh: boolean }>`
     with v as (select * from ${unnestRows(items, EVENT_WRITE_COLUMNS)}),
     ev as (
@@ -80,8 +93,7 @@ export async function applyEvents(db: Kysely<TransactionsTables>, items: readonl
       select tenant_id, station_id, station_tx_id, event_key, seq_no, session_id, event_type, trigger_reason, offline, ts, payload, received_at from v
       on conflict (station_id, station_tx_id, event_key) do nothing
       returning session_id
-    ),
-    ${lockedSessions(sql`select session_id from v`, sql`, status as previous_status, last_seq_no as previous_seq_no`, locks)}
+    )${previous.locked}
     update sessions s set
       status = case
         when v.ended then 'finished'
@@ -101,9 +113,9 @@ export async function applyEvents(db: Kysely<TransactionsTables>, items: readonl
       last_seq_no = greatest(s.last_seq_no, v.seq_no),
       offline = s.offline or v.offline,
       updated_at = v.now
-    from v join locked_sessions old on old.id = v.session_id left join ev on ev.session_id = v.session_id
-    where s.id = v.session_id and ${ALL_LOCKED_FIRST}
-    returning ${sessionHeadOf('s')}, old.previous_status, old.previous_seq_no, ev.session_id is not null as fresh`.execute(db);
+    from v${previous.join} left join ev on ev.session_id = v.session_id
+    where s.id = v.session_id${previous.where}
+    returning ${sessionHeadOf('s')}, ${previous.columns}, ev.session_id is not null as fresh`.execute(db);
   const byId = new Map(result.rows.map((r) => [r.id, r]));
   return items.map(({ event }) => {
     const updated = byId.get(event.session_id);
