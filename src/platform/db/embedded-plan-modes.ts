@@ -6,7 +6,8 @@
  * such a statement to a generic plan, planned without knowing how many rows the arrays hold; on
  * PGlite those plans cost the write path 2–4 times their custom plans per batch (ADR 037). A
  * statement of a fixed shape (a lookup by key, a one-row insert) is the opposite case: `auto`
- * gives it a generic plan it no longer pays planning for, about half its run time on PGlite.
+ * gives it a generic plan it no longer pays planning for, a quarter to a half of its run time
+ * on PGlite (ADR 039).
  * So each named statement runs in the mode that suits it, and PostgreSQL proper keeps `auto`
  * throughout (native planning is cheap; the operator owns that server's settings).
  */
