@@ -1,5 +1,5 @@
 // How a connect benchmark result reads on a terminal.
-import { fmtMb, fmtMs, table } from './report.js';
+import { buildLabel, fmtMb, fmtMs, table } from './report.js';
 import type { CompressionResult, ConnectBenchResult, PhaseResult } from './connect.js';
 
 export function renderConnectResult(r: ConnectBenchResult): string {
@@ -13,7 +13,7 @@ export function renderConnectResult(r: ConnectBenchResult): string {
   ];
   const lines = [
     `connect benchmark: ${r.config.stations} stations (OCPP ${r.config.ocpp}, ${r.config.connectors} connectors), ` +
-      `${r.config.workers} sim workers, ${r.machine.cpus} CPUs, node ${r.machine.node}`,
+      `${r.config.workers} sim workers, ${r.machine.cpus} CPUs, node ${r.machine.node}, ${buildLabel(r.machine)}`,
     `permessage-deflate: ${r.compression.offered ? 'offered' : 'not offered'} by the stations, ` +
       `negotiated on ${r.compression.negotiated} of ${r.compression.open} open sockets` +
       (r.config.serverArgs.length > 0 ? ` (server args: ${r.config.serverArgs.join(' ')})` : ''),

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseOcppChoice, stationSpecs, type OcppChoice } from '../sim/cli.js';
@@ -218,7 +218,7 @@ async function connectPhase(pool: StationPool, total: number, timeoutMs: number)
 export async function runConnectBench(options: ConnectBenchOptions): Promise<ConnectBenchResult> {
   const log = options.log;
   const startedAt = new Date();
-  const machine = await machineInfo(PROJECT_ROOT);
+  const machine = await machineInfo(dirname(options.serverEntry));
   let server: ServerProcess | null = null;
   let dataDir: string | null = null;
   let pool: StationPool | null = null;

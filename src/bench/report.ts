@@ -11,13 +11,20 @@ export interface MachineInfo {
   totalMemoryMb: number;
   node: string;
   platform: string;
+  /** The checkout's HEAD; null: not a git checkout. */
   commit: string | null;
+  /** Tracked files differ from `commit`: the run was of a working tree, not of that commit. null: not a git checkout. */
+  dirty: boolean | null;
 }
 
+/** The machine, and the build in `cwd`: pass the directory of the server that is measured (it may be another worktree). */
 export async function machineInfo(cwd: string): Promise<MachineInfo> {
-  const commit = await promisify(execFile)('git', ['rev-parse', '--short', 'HEAD'], { cwd })
-    .then((r) => r.stdout.trim() || null)
-    .catch(() => null);
+  const git = (args: string[]): Promise<string | null> =>
+    promisify(execFile)('git', args, { cwd })
+      .then((r) => r.stdout)
+      .catch(() => null);
+  const [head, status] = await Promise.all([git(['rev-parse', '--short', 'HEAD']), git(['status', '--porcelain', '--untracked-files=no'])]);
+  const commit = head?.trim() || null;
   return {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -25,7 +32,14 @@ export async function machineInfo(cwd: string): Promise<MachineInfo> {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     commit,
+    dirty: commit === null || status === null ? null : status.trim() !== '',
   };
+}
+
+/** The measured build as the result's first line names it: `build abc1234`, `build abc1234 + uncommitted changes`. */
+export function buildLabel(machine: MachineInfo): string {
+  if (machine.commit === null) return 'build not from a git checkout';
+  return `build ${machine.commit}${machine.dirty ? ' + uncommitted changes' : ''}`;
 }
 
 /** Writes `${name}-<timestamp>.json` and `${name}-latest.json`; returns the first path. */

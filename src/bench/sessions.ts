@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -17,7 +17,7 @@ import { parseOcppChoice, stationSpecs, type OcppChoice } from '../sim/cli.js';
 import { errorCount, type SessionPlan } from '../sim/fleet.js';
 import { StationPool, summarizeLatency, type LatencySummary, type PoolStats } from '../sim/pool.js';
 import type { TransactionCounts } from '../sim/tally.js';
-import { fmtMs, machineInfo, table, writeResult, type MachineInfo } from './report.js';
+import { buildLabel, fmtMs, machineInfo, table, writeResult, type MachineInfo } from './report.js';
 import {
   commandCpuSeconds,
   freePort,
@@ -179,7 +179,7 @@ export function sessionPlan(
 export async function runSessionsBench(options: SessionsBenchOptions): Promise<SessionsBenchResult> {
   const log = options.log;
   const startedAt = new Date();
-  const machine = await machineInfo(PROJECT_ROOT);
+  const machine = await machineInfo(dirname(options.serverEntry));
   const apiToken = `amp_bench_${randomBytes(16).toString('hex')}`;
   let server: ServerProcess | null = null;
   let pool: StationPool | null = null;
@@ -392,7 +392,7 @@ export function renderSessionsResult(r: SessionsBenchResult): string {
   const lines = [
     `sessions benchmark: ${r.config.stations} stations (OCPP ${r.config.ocpp}), meter every ${r.config.intervalS} s, ` +
       `~${r.config.samplesPerSession} samples a session, ${r.config.database}, ${r.config.durationS} s, ` +
-      `${r.machine.cpus} CPUs, node ${r.machine.node}`,
+      `${r.machine.cpus} CPUs, node ${r.machine.node}, ${buildLabel(r.machine)}`,
     '',
     `persisted messages: ${r.run.persistedMessages} in ${(r.run.durationMs / 1000).toFixed(1)} s = ${r.run.persistedPerSecond}/s ` +
       `(second half ${r.run.steadyPersistedPerSecond}/s; all calls ${r.run.allCallsPerSecond}/s)`,
