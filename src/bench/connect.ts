@@ -218,7 +218,8 @@ async function connectPhase(pool: StationPool, total: number, timeoutMs: number)
 export async function runConnectBench(options: ConnectBenchOptions): Promise<ConnectBenchResult> {
   const log = options.log;
   const startedAt = new Date();
-  const machine = await machineInfo(dirname(options.serverEntry));
+  // A server at --url is not the bench's to name.
+  const machine = await machineInfo(options.url === undefined ? dirname(options.serverEntry) : undefined);
   let server: ServerProcess | null = null;
   let dataDir: string | null = null;
   let pool: StationPool | null = null;

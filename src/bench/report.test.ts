@@ -37,10 +37,12 @@ describe('machineInfo', () => {
     expect(buildLabel(changed)).toBe(`build ${head} + uncommitted changes`);
   });
 
-  it('outside a git checkout: no commit, and no claim either way', async () => {
-    const info = await machineInfo(scratch());
-    expect(info).toMatchObject({ commit: null, dirty: null });
-    expect(buildLabel(info)).toBe('build not from a git checkout');
-    expect(info.cpus).toBeGreaterThan(0);
+  it('outside a git checkout, or for a server the bench did not start: no commit, and no claim either way', async () => {
+    for (const cwd of [scratch(), undefined]) {
+      const info = await machineInfo(cwd);
+      expect(info).toMatchObject({ commit: null, dirty: null });
+      expect(buildLabel(info)).toBe('build unknown');
+      expect(info.cpus).toBeGreaterThan(0);
+    }
   });
 });

@@ -11,18 +11,23 @@ export interface MachineInfo {
   totalMemoryMb: number;
   node: string;
   platform: string;
-  /** The checkout's HEAD; null: not a git checkout. */
+  /** The measured server's checkout's HEAD; null: not a git checkout, or a server the bench did not start. */
   commit: string | null;
-  /** Tracked files differ from `commit`: the run was of a working tree, not of that commit. null: not a git checkout. */
+  /** Tracked files differ from `commit`: the run was of a working tree, not of that commit. null: no commit known. */
   dirty: boolean | null;
 }
 
-/** The machine, and the build in `cwd`: pass the directory of the server that is measured (it may be another worktree). */
-export async function machineInfo(cwd: string): Promise<MachineInfo> {
+/**
+ * The machine, and the build in `cwd`: pass the directory of the server that is measured (it may
+ * be another worktree); undefined when the bench did not start the server and cannot know its build.
+ */
+export async function machineInfo(cwd: string | undefined): Promise<MachineInfo> {
   const git = (args: string[]): Promise<string | null> =>
-    promisify(execFile)('git', args, { cwd })
-      .then((r) => r.stdout)
-      .catch(() => null);
+    cwd === undefined
+      ? Promise.resolve(null)
+      : promisify(execFile)('git', args, { cwd })
+          .then((r) => r.stdout)
+          .catch(() => null);
   const [head, status] = await Promise.all([git(['rev-parse', '--short', 'HEAD']), git(['status', '--porcelain', '--untracked-files=no'])]);
   const commit = head?.trim() || null;
   return {
@@ -38,7 +43,7 @@ export async function machineInfo(cwd: string): Promise<MachineInfo> {
 
 /** The measured build as the result's first line names it: `build abc1234`, `build abc1234 + uncommitted changes`. */
 export function buildLabel(machine: MachineInfo): string {
-  if (machine.commit === null) return 'build not from a git checkout';
+  if (machine.commit === null) return 'build unknown';
   return `build ${machine.commit}${machine.dirty ? ' + uncommitted changes' : ''}`;
 }
 
